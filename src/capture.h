@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Capture of what a trace.dat needs besides the ring-buffer pages: the
+ * instance's header formats, the enabled events' formats, kallsyms,
+ * printk formats, saved cmdlines, the trace clock and uname.
+ */
+#ifndef KMS_CAPTURE_H
+#define KMS_CAPTURE_H
+
+#include "session.h"
+#include "tracedat.h"
+
+/* Fill td's metadata from the session; extra_cmdlines ("pid comm\n" lines) may be NULL. */
+int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
+			 const char *extra_cmdlines);
+
+#endif

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemscope reset: remove tracefs instances left by a killed kmemscope.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "kms.h"
+#include "session.h"
+
+static void removed(const char *name, void *ctx)
+{
+	printf("removed stale instance %s\n", name);
+}
+
+static int cmd_reset(int argc, char **argv)
+{
+	int opt, n;
+
+	while ((opt = getopt(argc, argv, "+h")) != -1) {
+		switch (opt) {
+		case 'h':
+			return cmd_help(&cmd_reset_entry);
+		default:
+			return cmd_usage_error(&cmd_reset_entry, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(&cmd_reset_entry, "unexpected argument '%s'", argv[optind]);
+	n = kms_reset_stale(removed, NULL);
+	if (n < 0)
+		return cmd_core_error();
+	if (n == 0)
+		printf("nothing to remove\n");
+	return KMS_EXIT_OK;
+}
+
+const struct cmd_entry cmd_reset_entry = {
+	.name = "reset",
+	.summary = "remove tracefs instances left behind by a killed kmemscope",
+	.usage =
+	"usage: kmemscope reset [-h]\n"
+	"\n"
+	"Removes tracefs instances named kmemscope-PID whose owner process is\n"
+	"gone, and prints each one it removes. Instances of a kmemscope that is\n"
+	"still running, and anything kmemscope did not create, are left alone.\n"
+	"\n"
+	"  -h      show this help\n",
+	.exec = cmd_reset,
+};

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shared decoding layer: turns raw kmem and exceptions records into
+ * struct kms_ev, finding every field by name in the formats that came with
+ * the data (a live kernel or a trace.dat file). Fields that an event lacks
+ * on a given kernel are flagged absent, never guessed.
+ */
+#ifndef KMS_DECODE_H
+#define KMS_DECODE_H
+
+#include <event-parse.h>
+
+enum kms_ev_type {
+	KMS_EV_NONE = 0,
+	KMS_EV_PAGE_ALLOC,
+	KMS_EV_PAGE_FREE,
+	KMS_EV_PAGE_FREE_BATCHED,
+	KMS_EV_KMALLOC,
+	KMS_EV_KMALLOC_NODE,
+	KMS_EV_CACHE_ALLOC,
+	KMS_EV_CACHE_ALLOC_NODE,
+	KMS_EV_KFREE,
+	KMS_EV_CACHE_FREE,
+	KMS_EV_RSS_STAT,
+	KMS_EV_FAULT_USER,
+	KMS_EV_FAULT_KERNEL,
+	KMS_EV__MAX
+};
+
+/* Fields, as bits of kms_ev.have. */
+enum kms_field {
+	KMS_F_PFN, KMS_F_ORDER, KMS_F_GFP, KMS_F_MIGRATETYPE,
+	KMS_F_CALL_SITE, KMS_F_PTR, KMS_F_BYTES_REQ, KMS_F_BYTES_ALLOC,
+	KMS_F_NODE, KMS_F_ACCOUNTED, KMS_F_NAME,
+	KMS_F_ADDRESS, KMS_F_IP, KMS_F_ERROR_CODE,
+	KMS_F_MM_ID, KMS_F_CURR, KMS_F_MEMBER, KMS_F_SIZE,
+	KMS_F__MAX
+};
+
+struct kms_ev {
+	enum kms_ev_type	type;
+	unsigned int		have;		/* 1 << enum kms_field */
+	unsigned long long	ts;
+	int			cpu;
+	int			pid;
+	/* pages */
+	unsigned long long	pfn;
+	unsigned int		order;
+	unsigned long long	gfp;
+	int			migratetype;
+	/* slab */
+	unsigned long long	call_site;
+	unsigned long long	ptr;
+	unsigned long long	bytes_req;
+	unsigned long long	bytes_alloc;
+	int			node;
+	int			accounted;
+	const char		*name;		/* points into the record */
+	int			name_len;
+	/* faults */
+	unsigned long long	address;
+	unsigned long long	ip;
+	unsigned long long	error_code;
+	/* rss_stat */
+	unsigned int		mm_id;
+	unsigned int		curr;
+	int			member;
+	long long		size;
+};
+
+#define KMS_HAS(ev, f) (((ev)->have >> (f)) & 1)
+
+struct kms_decoder;
+
+/* Build a decoder for the events known to tep (once per data source). */
+struct kms_decoder *kms_decoder_new(struct tep_handle *tep);
+void kms_decoder_free(struct kms_decoder *d);
+/* Decode a record; returns 1 for a kmem/exceptions event, 0 for others. */
+int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
+	       struct kms_ev *ev);
+/* "system:event" for a type, e.g. "kmem:mm_page_alloc". */
+const char *kms_ev_name(enum kms_ev_type t);
+/* Which fields this source's format has for a type (bits of enum kms_field). */
+unsigned int kms_decoder_fields(const struct kms_decoder *d, enum kms_ev_type t);
+/* Field name for an enum kms_field. */
+const char *kms_field_name(enum kms_field f);
+
+#endif

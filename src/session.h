@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A recording session: a private tracefs instance "kmemscope-<pid>" with
+ * its buffers sized, its events enabled and filtered, and its process
+ * scope set. The top-level instance is never written.
+ */
+#ifndef KMS_SESSION_H
+#define KMS_SESSION_H
+
+#include <sys/types.h>
+#include <tracefs.h>
+
+#define KMS_INSTANCE_PREFIX "kmemscope-"
+
+struct kms_event_spec {
+	char	*system;
+	char	*name;		/* NULL: every event of the system */
+	char	*filter;	/* in-kernel filter, or NULL */
+};
+
+struct kms_session {
+	struct tracefs_instance	*inst;
+	char			name[64];
+	int			ncpus;
+	int			subbuf_size;	/* from the instance's header_page */
+	int			long_size;	/* commit field size */
+	char			**enabled;	/* "system/event" of enabled events */
+	int			nr_enabled;
+};
+
+/* Create the private instance, stopped; kb (0: kernel default) sizes each CPU. */
+int kms_session_create(struct kms_session *s, int buffer_kb);
+/* Enable one event spec (a whole system when spec->name is NULL). */
+int kms_session_enable(struct kms_session *s, const struct kms_event_spec *spec);
+/* Restrict the events to these pids; follow forks when follow is set. */
+int kms_session_set_pids(struct kms_session *s, const pid_t *pids, int n, int follow);
+/* Turn tracing on or off in the instance. */
+int kms_session_tracing(struct kms_session *s, int on);
+/* Disable everything and remove the instance; safe to call twice. */
+void kms_session_destroy(struct kms_session *s);
+
+/* Callback for each stale instance removed by kms_reset_stale(). */
+typedef void (*kms_reset_fn)(const char *name, void *ctx);
+/*
+ * Remove kmemscope-<pid> instances whose owner is gone. Returns the number
+ * removed, or -1. Instances of live kmemscope processes are left alone.
+ */
+int kms_reset_stale(kms_reset_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event stream. Sources (a trace.dat file read through libtracecmd,
+ * or live sub-buffers) deliver tep records in timestamp order to one
+ * callback, so every analyser and printer sees the same stream.
+ */
+#ifndef KMS_STREAM_H
+#define KMS_STREAM_H
+
+#include <stdbool.h>
+#include <event-parse.h>
+
+/* A record, or (rec == NULL) a gap of `missed` lost events (-1: unknown count) on cpu. */
+typedef int (*kms_record_fn)(struct tep_handle *tep, struct tep_record *rec,
+			     int cpu, long long missed, void *ctx);
+
+struct kms_file {
+	const char		*path;
+	struct tracecmd_input	*handle;
+	struct tep_handle	*tep;
+	int			ncpus;
+	bool			in_usecs;	/* nanosecond clock: print secs.usecs */
+	unsigned long long	lost_stats;	/* from the CPUSTAT options */
+	unsigned long long	missed_flags;	/* from the pages' missed-event flags */
+	unsigned long long	events;
+	unsigned long long	first_ts, last_ts;
+};
+
+/* Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines. */
+int kms_file_open(struct kms_file *f, const char *path);
+/* Deliver every record in timestamp order; stops early if fn returns non-zero. */
+int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx);
+/* Events lost while recording: the larger of the stats and the page flags. */
+unsigned long long kms_file_lost(const struct kms_file *f);
+void kms_file_close(struct kms_file *f);
+
+#endif
