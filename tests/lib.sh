@@ -1,0 +1,38 @@
+# Shared helpers for the shell tests (sourced). Exit 77 means "skipped".
+set -u
+T=${TRACEFS:-/sys/kernel/tracing}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kms-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+ok() { echo "ok: $*"; }
+
+# Live tests need root and a writable tracefs with instances.
+need_live() {
+	[ "$(id -u)" = 0 ] || skip "needs root to use tracefs"
+	if [ ! -d "$T/instances" ]; then
+		mount -t tracefs nodev "$T" 2>/dev/null || true
+	fi
+	[ -d "$T/instances" ] || skip "no tracefs at $T"
+	[ -w "$T/instances" ] || skip "tracefs at $T is not writable"
+	[ -e "$T/events/kmem/mm_page_alloc" ] || skip "no kmem:mm_page_alloc tracepoint"
+}
+
+need_tracecmd() {
+	command -v trace-cmd >/dev/null || skip "trace-cmd is not installed"
+}
+
+# No kmemscope instance may be left behind.
+no_instances_left() {
+	local left
+	left=$(ls "$T/instances" 2>/dev/null | grep '^kmemscope-' || true)
+	[ -z "$left" ] || fail "instances left behind: $left"
+}
+
+# trace-cmd report must read the file with no warning; prints the event lines.
+tracecmd_events() {
+	trace-cmd report -i "$1" >"$WORK/tc.out" 2>"$WORK/tc.err" || fail "trace-cmd report failed on $1: $(cat "$WORK/tc.err")"
+	[ ! -s "$WORK/tc.err" ] || fail "trace-cmd report warned on $1: $(head -3 "$WORK/tc.err")"
+	grep -v '^cpus=' "$WORK/tc.out"
+}
