@@ -225,7 +225,7 @@ int kms_reset_stale(kms_reset_fn fn, void *ctx)
 
 	if (!tracefs_tracing_dir())
 		return kms_error("tracefs is not mounted");
-	names = tracefs_instances("^" KMS_INSTANCE_PREFIX "[0-9]+$");
+	names = tracefs_instances("^" KMS_INSTANCE_PREFIX "[0-9][0-9]*$");
 	for (i = 0; names && names[i]; i++) {
 		if (kms_parse_uint(names[i] + strlen(KMS_INSTANCE_PREFIX), 1UL << 22, &pid))
 			continue;

@@ -42,30 +42,13 @@ static unsigned long long stats_lost(const char *text)
 	return lost;
 }
 
-/* Check the magic ourselves so a wrong file gets a precise message. */
-static int check_magic(const char *path)
-{
-	unsigned char buf[10];
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kms_error("%s: %s", path, strerror(errno));
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 10 || memcmp(buf, "\x17\x08\x44tracing", 10))
-		return kms_error("%s: not a trace.dat file (bad magic)", path);
-	return 0;
-}
-
 int kms_file_open(struct kms_file *f, const char *path)
 {
 	const char *stats;
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	if (check_magic(path))
+	if (kms_tracedat_check(path))
 		return -1;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	f->handle = tracecmd_open(path, 0);

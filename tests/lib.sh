@@ -2,7 +2,19 @@
 set -u
 T=${TRACEFS:-/sys/kernel/tracing}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kms-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# On any exit, stop background recorders (SIGINT lets them clean up) first.
+cleanup() {
+	local j
+	j=$(jobs -p)
+	if [ -n "$j" ]; then
+		kill -INT $j 2>/dev/null
+		sleep 1
+		kill -KILL $j 2>/dev/null
+		"${KMS:-false}" reset >/dev/null 2>&1
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }

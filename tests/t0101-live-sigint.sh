@@ -1,0 +1,45 @@
+#!/bin/bash
+# Live: a recording stopped halfway by SIGINT, SIGTERM or SIGHUP still
+# writes a complete file (trace-cmd and kmemscope agree on its events)
+# and removes its instance. Also for a whole-system recording.
+. "$TESTLIB"
+need_live
+need_tracecmd
+cd "$WORK"
+
+wait_instance() {
+	local i
+	for i in $(seq 100); do
+		[ -d "$T/instances/kmemscope-$1" ] && return 0
+		sleep 0.1
+	done
+	fail "instance kmemscope-$1 never appeared"
+}
+
+for sig in INT TERM HUP; do
+	"$KMS" record -q -e kmem:mm_page_alloc -e exceptions:page_fault_user -o s.dat -- \
+		"$TOUCHMEM" -m 4 -r 400 -p 20 >/dev/null 2>rec.err &
+	kpid=$!
+	wait_instance $kpid
+	sleep 1
+	kill -$sig $kpid
+	wait $kpid || fail "record stopped by SIG$sig exited $?: $(cat rec.err)"
+	no_instances_left
+	tracecmd_events s.dat >tc.txt
+	n=$("$KMS" report --events s.dat 2>/dev/null | grep -vc '^cpus=')
+	[ "$(wc -l <tc.txt)" -eq "$n" ] || fail "SIG$sig: trace-cmd $(wc -l <tc.txt) events, kmemscope $n"
+	[ "$n" -gt 100 ] || fail "SIG$sig: only $n events recorded in 1 s"
+	ok "SIG$sig halfway: $n events, instance removed"
+done
+
+# Whole system, stopped with SIGINT.
+"$KMS" record -q -e kmem:mm_page_alloc -o w.dat 2>rec.err &
+kpid=$!
+wait_instance $kpid
+"$TOUCHMEM" -m 8 >/dev/null
+kill -INT $kpid
+wait $kpid || fail "whole-system record exited $?: $(cat rec.err)"
+no_instances_left
+tracecmd_events w.dat >tc.txt
+[ "$(wc -l <tc.txt)" -gt 0 ] || fail "whole-system recording is empty"
+ok "whole-system SIGINT: $(wc -l <tc.txt) events"
