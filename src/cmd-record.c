@@ -299,7 +299,7 @@ static void print_summary(struct record *r, double secs)
 	}
 	fprintf(stderr, "kmemscope: lost %llu events", lost);
 	for (cpu = 0; cpu < r->ncpus; cpu++)
-		fprintf(stderr, "%s cpu%d %llu", cpu ? "," : " (", cpu,
+		fprintf(stderr, "%scpu%d %llu", cpu ? ", " : " (", cpu,
 			kms_cpu_lost(kms_reader_cpu(r->reader, cpu)));
 	fprintf(stderr, ")\n");
 	tep_free(tep);
