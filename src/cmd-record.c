@@ -466,7 +466,7 @@ static int cmd_record(int argc, char **argv)
 		status = cmd_core_error();
 		goto out;
 	}
-	r.reader = kms_reader_start(&r.session, spool_page, &r);
+	r.reader = kms_reader_start(&r.session, 0, spool_page, &r);
 	if (!r.reader || kms_session_tracing(&r.session, 1) < 0) {
 		status = cmd_core_error();
 		goto out;

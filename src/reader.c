@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 struct cpu_reader {
 	struct kms_reader	*r;
 	int			cpu;
+	int			fd;		/* trace_pipe_raw, owned by tcpu */
 	struct tracefs_cpu	*tcpu;
 	pthread_t		thread;
 	int			started;
@@ -33,6 +35,8 @@ struct kms_reader {
 	kms_page_fn		fn;
 	void			*ctx;
 	int			ncpus;
+	int			flush_ms;	/* read partial pages this often; 0: never */
+	int			stop_pipe[2];	/* written once to wake every thread */
 	volatile int		stopping;
 	pthread_mutex_t		lock;	/* guards the stats for progress */
 	struct cpu_reader	*cpus;
@@ -65,21 +69,53 @@ static int handle_page(struct cpu_reader *c, int len)
 	return r->fn(c->cpu, c->page, size, &sb, r->ctx);
 }
 
-/* Thread body: block until pages are ready, until told to stop. */
+/* Read every whole page that is ready; partial ones too when asked. */
+static int drain(struct cpu_reader *c, bool partial)
+{
+	int n, got = 0;
+
+	while ((n = tracefs_cpu_buffered_read(c->tcpu, c->page, true)) > 0) {
+		if (handle_page(c, n) < 0)
+			return -1;
+		got++;
+	}
+	if (!partial && got)
+		return 0;
+	/* read() hands out the page the writer is on, however full. */
+	while ((n = tracefs_cpu_flush(c->tcpu, c->page)) > 0)
+		if (handle_page(c, n) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Thread body: sleep in poll() until the buffer reaches buffer_percent
+ * (or flush_ms passes, for live views), then splice the whole pages out.
+ */
 static void *reader_thread(void *arg)
 {
 	struct cpu_reader *c = arg;
+	struct kms_reader *r = c->r;
+	struct pollfd p[2] = {
+		{ .fd = c->fd, .events = POLLIN },
+		{ .fd = r->stop_pipe[0], .events = POLLIN },
+	};
 	int n;
 
-	while (!c->r->stopping) {
-		n = tracefs_cpu_buffered_read(c->tcpu, c->page, false);
-		if (n < 0 && errno != EINTR && errno != EAGAIN) {
+	while (!r->stopping) {
+		n = poll(p, 2, r->flush_ms ? r->flush_ms : -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
 			c->err = errno;
-			snprintf(c->errmsg, sizeof(c->errmsg),
-				 "reading cpu%d: %s", c->cpu, strerror(errno));
+			snprintf(c->errmsg, sizeof(c->errmsg), "poll cpu%d: %s",
+				 c->cpu, strerror(errno));
 			break;
 		}
-		if (n > 0 && handle_page(c, n) < 0) {
+		if (p[1].revents)
+			break;
+		/* Woken with no whole page (or timed out): take the partial one. */
+		if (drain(c, n == 0 || r->flush_ms) < 0) {
 			c->err = EIO;
 			snprintf(c->errmsg, sizeof(c->errmsg), "cpu%d: %s",
 				 c->cpu, kms_strerror());
@@ -90,7 +126,7 @@ static void *reader_thread(void *arg)
 }
 
 /* Open trace_pipe_raw of one CPU with the instance's own sub-buffer size. */
-static struct tracefs_cpu *open_cpu(struct kms_session *s, int cpu)
+static struct tracefs_cpu *open_cpu(struct kms_session *s, int cpu, int *fdp)
 {
 	struct tracefs_cpu *tcpu;
 	char file[64], *path;
@@ -100,18 +136,20 @@ static struct tracefs_cpu *open_cpu(struct kms_session *s, int cpu)
 	path = tracefs_instance_get_file(s->inst, file);
 	if (!path)
 		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	tracefs_put_tracing_file(path);
 	if (fd < 0)
 		return NULL;
-	tcpu = tracefs_cpu_alloc_fd(fd, s->subbuf_size, false);
+	tcpu = tracefs_cpu_alloc_fd(fd, s->subbuf_size, true);
 	if (!tcpu)
 		close(fd);
+	*fdp = fd;
 	return tcpu;
 }
 
 /* Create the per-CPU readers and start their threads. */
-struct kms_reader *kms_reader_start(struct kms_session *s, kms_page_fn fn, void *ctx)
+struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms,
+				    kms_page_fn fn, void *ctx)
 {
 	struct kms_reader *r;
 	int i;
@@ -125,7 +163,13 @@ struct kms_reader *kms_reader_start(struct kms_session *s, kms_page_fn fn, void 
 	r->fn = fn;
 	r->ctx = ctx;
 	r->ncpus = s->ncpus;
+	r->flush_ms = flush_ms;
+	r->stop_pipe[0] = r->stop_pipe[1] = -1;
 	pthread_mutex_init(&r->lock, NULL);
+	if (pipe2(r->stop_pipe, O_CLOEXEC) < 0) {
+		kms_error("pipe: %s", strerror(errno));
+		goto fail;
+	}
 	r->cpus = calloc(r->ncpus, sizeof(*r->cpus));
 	if (!r->cpus)
 		goto nomem;
@@ -137,7 +181,7 @@ struct kms_reader *kms_reader_start(struct kms_session *s, kms_page_fn fn, void 
 		c->page = malloc(s->subbuf_size);
 		if (!c->page)
 			goto nomem;
-		c->tcpu = open_cpu(s, i);
+		c->tcpu = open_cpu(s, i, &c->fd);
 		if (!c->tcpu) {
 			kms_error("cannot open %s per_cpu/cpu%d/trace_pipe_raw: %s",
 				  s->name, i, strerror(errno));
@@ -175,15 +219,14 @@ static void read_cpu_stats(struct kms_session *s, struct cpu_reader *c)
 /* Stop all threads, then drain full and partial pages left in the buffers. */
 int kms_reader_stop(struct kms_reader *r)
 {
-	int i, n, ret = 0;
+	int i, ret = 0;
 
 	if (!r || r->stopping)
 		return 0;
 	r->stopping = 1;
-	for (i = 0; i < r->ncpus; i++)
-		if (r->cpus[i].started)
-			tracefs_cpu_stop(r->cpus[i].tcpu);
-	for (i = 0; i < r->ncpus; i++) {
+	if (r->stop_pipe[1] >= 0 && write(r->stop_pipe[1], "x", 1) < 0)
+		ret = kms_error("cannot wake the reader threads: %s", strerror(errno));
+	for (i = 0; r->cpus && i < r->ncpus; i++) {
 		struct cpu_reader *c = &r->cpus[i];
 
 		if (c->started)
@@ -191,14 +234,12 @@ int kms_reader_stop(struct kms_reader *r)
 		c->started = 0;
 		if (!c->tcpu)
 			continue;
-		/* Whole pages still in the splice pipe or the ring buffer. */
-		while (!c->err && (n = tracefs_cpu_buffered_read(c->tcpu, c->page, true)) > 0)
-			if (handle_page(c, n) < 0)
-				c->err = EIO;
-		/* The last, partially filled page. */
-		while (!c->err && (n = tracefs_cpu_flush(c->tcpu, c->page)) > 0)
-			if (handle_page(c, n) < 0)
-				c->err = EIO;
+		/* Whole pages still buffered, then the last partial one. */
+		if (!c->err && drain(c, true) < 0) {
+			c->err = EIO;
+			snprintf(c->errmsg, sizeof(c->errmsg), "cpu%d: %s", c->cpu,
+				 kms_strerror());
+		}
 		read_cpu_stats(r->s, c);
 		if (c->err && !ret)
 			ret = kms_error("%s", c->errmsg[0] ? c->errmsg : kms_strerror());
@@ -220,6 +261,10 @@ void kms_reader_free(struct kms_reader *r)
 		free(r->cpus[i].st.stats_text);
 	}
 	free(r->cpus);
+	if (r->stop_pipe[0] >= 0)
+		close(r->stop_pipe[0]);
+	if (r->stop_pipe[1] >= 0)
+		close(r->stop_pipe[1]);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU readers of a session's ring buffers. One thread per CPU splices
- * whole sub-buffers from trace_pipe_raw, sleeping until the buffer reaches
- * buffer_percent, and hands each page to a callback. Stopping drains what
+ * Per-CPU readers of a session's ring buffers. One thread per CPU sleeps in
+ * poll() until the buffer reaches buffer_percent, then splices whole
+ * sub-buffers from trace_pipe_raw and hands each page to a callback. Stopping drains what
  * is left, partial pages included, and collects lost-event counts.
  */
 #ifndef KMS_READER_H
@@ -30,8 +30,13 @@ typedef int (*kms_page_fn)(int cpu, const void *page, unsigned int size,
 
 struct kms_reader;
 
-/* Start one reader thread per CPU. */
-struct kms_reader *kms_reader_start(struct kms_session *s, kms_page_fn fn, void *ctx);
+/*
+ * Start one reader thread per CPU. flush_ms 0 hands over whole pages only
+ * (and the partial last one at stop); a live view passes its refresh time
+ * so that partially filled pages are read at least that often.
+ */
+struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms,
+				    kms_page_fn fn, void *ctx);
 /* Wake the threads, drain the buffers to the last partial page, join. */
 int kms_reader_stop(struct kms_reader *r);
 /* Free the reader (after stop). */
