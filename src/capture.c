@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include <event-parse.h>
 #include <tracefs.h>
 
 #include "capture.h"
@@ -105,4 +106,43 @@ int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
 				   u.nodename, u.release, u.version, u.machine) > 0)
 		td->uname.len = strlen(td->uname.data);
 	return 0;
+}
+
+/* Parse what the session enabled into a fresh tep handle. */
+struct tep_handle *kms_capture_tep(struct kms_session *s)
+{
+	struct tep_handle *tep = tep_alloc();
+	char *buf, *slash, sys[64];
+	size_t klen;
+	int i, len;
+
+	if (!tep) {
+		kms_error("out of memory");
+		return NULL;
+	}
+	buf = tracefs_instance_file_read(s->inst, "events/header_page", &len);
+	if (!buf || tep_parse_header_page(tep, buf, len, sizeof(long))) {
+		free(buf);
+		tep_free(tep);
+		kms_error("cannot parse %s/events/header_page", s->name);
+		return NULL;
+	}
+	free(buf);
+	for (i = 0; i < s->nr_enabled; i++) {
+		slash = strchr(s->enabled[i], '/');
+		snprintf(sys, sizeof(sys), "%.*s", (int)(slash - s->enabled[i]), s->enabled[i]);
+		buf = tracefs_event_file_read(s->inst, sys, slash + 1, "format", &len);
+		if (!buf || tep_parse_event(tep, buf, len, sys)) {
+			free(buf);
+			tep_free(tep);
+			kms_error("cannot parse the format of %s", s->enabled[i]);
+			return NULL;
+		}
+		free(buf);
+	}
+	buf = kms_read_file("/proc/kallsyms", &klen);
+	if (buf)
+		tep_parse_kallsyms(tep, buf);
+	free(buf);
+	return tep;
 }

@@ -14,4 +14,10 @@
 int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
 			 const char *extra_cmdlines);
 
+/*
+ * A tep handle for decoding the session's live pages: its header page,
+ * the formats of the enabled events and, where readable, kallsyms.
+ */
+struct tep_handle *kms_capture_tep(struct kms_session *s);
+
 #endif

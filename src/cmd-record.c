@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "kms.h"
 #include "reader.h"
+#include "recipe.h"
 #include "session.h"
 #include "tracedat.h"
 
@@ -33,6 +34,7 @@ static const char *const default_events[] = {
 
 struct record {
 	const char		*output;
+	const char		*recipe;
 	struct kms_event_spec	*specs;
 	int			nr_specs;
 	unsigned long		buffer_kb;
@@ -315,6 +317,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "recipe", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -323,7 +326,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 	int opt;
 
 	r->output = "trace.dat";
-	while ((opt = getopt_long(argc, argv, "+ho:e:f:b:d:p:q", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -369,6 +372,9 @@ static int parse_args(struct record *r, int argc, char **argv)
 		case 'q':
 			r->quiet = true;
 			break;
+		case 'r':
+			r->recipe = optarg;
+			break;
 		default:
 			return cmd_usage_error(&cmd_record_entry, "unknown option");
 		}
@@ -382,6 +388,41 @@ static int parse_args(struct record *r, int argc, char **argv)
 	}
 	if (r->cmd && r->nr_pids)
 		return cmd_usage_error(&cmd_record_entry, "use either -p or -- COMMAND, not both");
+	return 0;
+}
+
+static int known_event(const char *sys, const char *name)
+{
+	return tracefs_event_file_exists(NULL, sys, name, "enable");
+}
+
+/* Take the recipe's events, filters and buffer size (-e and -b still add or override). */
+static int load_recipe(struct record *r)
+{
+	struct kms_recipe *rc;
+	char *path;
+	int i;
+
+	path = kms_recipe_locate(r->recipe);
+	rc = path ? kms_recipe_parse(path, known_event) : NULL;
+	free(path);
+	if (!rc)
+		return -1;
+	for (i = 0; i < rc->nr_events; i++) {
+		char spec[256];
+
+		snprintf(spec, sizeof(spec), "%s:%s", rc->events[i].system, rc->events[i].name);
+		if (add_spec(r, spec) < 0) {
+			kms_recipe_free(rc);
+			return kms_error("out of memory");
+		}
+		if (rc->events[i].filter)
+			r->specs[r->nr_specs - 1].filter = strdup(rc->events[i].filter);
+		r->specs[r->nr_specs - 1].owned_filter = 1;
+	}
+	if (!r->buffer_kb)
+		r->buffer_kb = rc->buffer_kb;
+	kms_recipe_free(rc);
 	return 0;
 }
 
@@ -403,7 +444,7 @@ static int enable_events(struct record *r)
 
 		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - default_events[i]),
 			 default_events[i]);
-		spec = (struct kms_event_spec){ sys, (char *)colon + 1, NULL };
+		spec = (struct kms_event_spec){ sys, (char *)colon + 1, NULL, 0 };
 		if (!tracefs_event_file_exists(r->session.inst, sys, colon + 1, "enable"))
 			continue;
 		if (kms_session_enable(&r->session, &spec) < 0)
@@ -432,6 +473,11 @@ static int cmd_record(int argc, char **argv)
 		return cmd_help(&cmd_record_entry);
 	if (ret)
 		goto free_args;
+	if (r.recipe && load_recipe(&r) < 0) {
+		cmd_error("%s", kms_strerror());
+		status = KMS_EXIT_USAGE;
+		goto free_args;
+	}
 	if (kms_reset_stale(stale_removed, NULL) < 0) {
 		status = cmd_core_error();
 		goto free_args;
@@ -447,18 +493,9 @@ static int cmd_record(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGCHLD);
-	if (r.cmd && kms_child_spawn(&r.child, r.cmd) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	r.have_child = r.cmd != NULL;
 	sigprocmask(SIG_BLOCK, &set, &old);
 	masked = true;
 	if (kms_session_create(&r.session, r.buffer_kb) < 0 || enable_events(&r) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	if (r.have_child && kms_session_set_pids(&r.session, &r.child.pid, 1, 1) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
@@ -472,6 +509,11 @@ static int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	t0 = kms_now_ns();
+	if (r.cmd && kms_child_spawn_traced(&r.child, r.cmd, &r.session) < 0) {
+		status = cmd_core_error();
+		goto out;
+	}
+	r.have_child = r.cmd != NULL;
 	if (r.have_child && kms_child_release(&r.child, r.cmd[0]) < 0) {
 		status = cmd_core_error();
 		goto out;
@@ -521,6 +563,8 @@ free_args:
 	for (i = 0; i < r.nr_specs; i++) {
 		free(r.specs[i].system);
 		free(r.specs[i].name);
+		if (r.specs[i].owned_filter)
+			free(r.specs[i].filter);
 	}
 	free(r.specs);
 	free(r.pids);
@@ -531,13 +575,14 @@ const struct cmd_entry cmd_record_entry = {
 	.name = "record",
 	.summary = "record kmem and page-fault events to a trace.dat file",
 	.usage =
-	"usage: kmemscope record [-h] [-o FILE] [-e EVENT [-f FILTER]]... [-b KIB]\n"
-	"                        [-d SECONDS] [-q] [-p PID]... [-- COMMAND [ARGS]]\n"
+	"usage: kmemscope record [-h] [-r RECIPE] [-o FILE] [-e EVENT [-f FILTER]]...\n"
+	"                        [-b KIB] [-d SECONDS] [-q] [-p PID]... [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Records kernel memory events in a private tracefs instance and writes a\n"
 	"trace.dat (version 6) file that trace-cmd report also reads. Without -p\n"
 	"or a command the whole system is traced until Ctrl-C or -d.\n"
 	"\n"
+	"  -r RECIPE     take events, filters and buffer size from a recipe\n"
 	"  -o FILE       output file (default trace.dat; an old one is kept as FILE.old)\n"
 	"  -e EVENT      enable SYSTEM:EVENT, or every event of SYSTEM (repeatable);\n"
 	"                default: all kmem and exceptions events this kernel has\n"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmemscope report: read a trace.dat file (ours or trace-cmd's) and print
- * its events in trace-cmd's line format (--events) or a summary.
+ * a recipe's tables, or its events in trace-cmd's line format (--events).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,17 +10,26 @@
 
 #include <event-parse.h>
 
+#include "analyse.h"
 #include "cmd.h"
+#include "decode.h"
 #include "evline.h"
 #include "kms.h"
+#include "output.h"
+#include "recipe.h"
 #include "stream.h"
 
 struct report {
 	struct kms_file		f;
 	bool			events;
+	bool			json;
+	bool			csv;
+	const char		*table;
+	const char		*recipe;
 	struct trace_seq	seq;
-	unsigned long long	*by_id;		/* events per event id */
-	long long		missed_unknown;
+	struct kms_decoder	*dec;
+	struct kms_analysis	*an;
+	char			*missing;
 };
 
 /* --events: one line per record, as trace-cmd report prints it. */
@@ -40,44 +49,80 @@ static int print_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 	return ferror(stdout) ? -1 : 0;
 }
 
-/* Summary: count per event id. */
-static int count_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
-			long long missed, void *ctx)
+/* Tables: decode and feed the analysers. */
+static int analyse_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
+			  long long missed, void *ctx)
 {
 	struct report *r = ctx;
-	int id;
+	struct kms_ev ev;
 
-	if (!rec) {
-		if (missed < 0)
-			r->missed_unknown++;
-		return 0;
-	}
-	id = tep_data_type(tep, rec);
-	if (id >= 0 && id < 65536)
-		r->by_id[id]++;
+	if (rec && kms_decode(r->dec, rec, &ev) && kms_analysis_add(r->an, &ev) < 0)
+		return -1;
 	return 0;
 }
 
-static void print_summary(struct report *r)
+/* Events the recipe wants that the file does not describe. */
+static char *missing_events(const struct kms_recipe *rc, struct tep_handle *tep)
 {
-	struct tep_event **events;
-	double secs = 0;
+	char *out = NULL, *tmp;
+	size_t len = 0;
 	int i;
 
-	if (r->f.events > 1)
-		secs = (r->f.last_ts - r->f.first_ts) / 1e9;
-	printf("source: %s   duration: %.3f s   events: %llu   lost: %llu\n\n",
-	       r->f.path, secs, r->f.events, kms_file_lost(&r->f));
-	printf("%-40s %12s\n", "EVENT", "COUNT");
-	events = tep_list_events(r->f.tep, TEP_EVENT_SORT_NAME);
-	for (i = 0; events && events[i]; i++) {
-		char name[128];
+	for (i = 0; i < rc->nr_events; i++) {
+		const char *sys = rc->events[i].system, *name = rc->events[i].name;
 
-		if (!r->by_id[events[i]->id])
+		if (tep_find_event_by_name(tep, sys, name))
 			continue;
-		snprintf(name, sizeof(name), "%s:%s", events[i]->system, events[i]->name);
-		printf("%-40s %12llu\n", name, r->by_id[events[i]->id]);
+		tmp = realloc(out, len + strlen(sys) + strlen(name) + 4);
+		if (!tmp)
+			break;
+		out = tmp;
+		len += sprintf(out + len, "%s%s:%s", len ? " " : "", sys, name);
 	}
+	return out;
+}
+
+/* Print the recipe's tables (or the one --table) in the chosen format. */
+static int print_tables(struct report *r, const struct kms_recipe *rc)
+{
+	struct out_meta m = { 0 };
+	cJSON *doc = NULL;
+	int i, found = 0, ret = 0;
+
+	m.source = r->f.path;
+	m.events = r->f.events;
+	m.lost = kms_file_lost(&r->f);
+	m.duration_s = r->f.events > 1 ? (r->f.last_ts - r->f.first_ts) / 1e9 : 0;
+	m.missing = r->missing;
+	if (r->json)
+		doc = out_json_new(&m);
+	else if (!r->csv)
+		out_text_header(stdout, &m);
+	for (i = 0; i < rc->nr_tables && !ret; i++) {
+		struct kms_rows rows;
+
+		if (r->table && strcmp(r->table, rc->tables[i].def->name))
+			continue;
+		found = 1;
+		if (kms_analysis_table(r->an, &rc->tables[i], &rows) < 0) {
+			cJSON_Delete(doc);
+			return cmd_core_error();
+		}
+		if (r->json)
+			ret = out_json_add(doc, &rows);
+		else if (r->csv)
+			out_csv_table(stdout, &rows);
+		else
+			out_text_table(stdout, &rows);
+		kms_rows_free(&rows);
+	}
+	if (r->table && !found) {
+		cJSON_Delete(doc);
+		return cmd_error("recipe %s has no table '%s'", rc->name, r->table);
+	}
+	if (doc)
+		ret = out_json_print(stdout, doc, 0);
+	return ret ? cmd_error("out of memory") : KMS_EXIT_OK;
 }
 
 static int cmd_report(int argc, char **argv)
@@ -85,15 +130,21 @@ static int cmd_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "events", no_argument, NULL, 'E' },
 		{ "input", required_argument, NULL, 'i' },
+		{ "recipe", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "table", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct report r;
+	struct kms_recipe *rc = NULL;
 	const char *path = NULL;
+	struct report r;
 	int opt, ret = KMS_EXIT_OK;
+	char *rpath;
 
 	memset(&r, 0, sizeof(r));
-	while ((opt = getopt_long(argc, argv, "+hi:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+hi:r:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cmd_help(&cmd_report_entry);
@@ -102,6 +153,18 @@ static int cmd_report(int argc, char **argv)
 			break;
 		case 'i':
 			path = optarg;
+			break;
+		case 'r':
+			r.recipe = optarg;
+			break;
+		case 'J':
+			r.json = true;
+			break;
+		case 'C':
+			r.csv = true;
+			break;
+		case 'T':
+			r.table = optarg;
 			break;
 		default:
 			return cmd_usage_error(&cmd_report_entry, "unknown option");
@@ -116,26 +179,45 @@ static int cmd_report(int argc, char **argv)
 		return cmd_usage_error(&cmd_report_entry, "unexpected argument '%s'", argv[optind]);
 	if (!path)
 		path = "trace.dat";
-	if (kms_file_open(&r.f, path) < 0)
+	if (r.json && r.csv)
+		return cmd_usage_error(&cmd_report_entry, "choose one of --json and --csv");
+	if (r.csv && !r.table)
+		return cmd_usage_error(&cmd_report_entry, "--csv prints one table: name it with --table");
+	if (r.events && (r.json || r.csv || r.recipe || r.table))
+		return cmd_usage_error(&cmd_report_entry, "--events prints events, not tables");
+	if (!r.events) {
+		rpath = kms_recipe_locate(r.recipe ? r.recipe : "overview");
+		rc = rpath ? kms_recipe_parse(rpath, NULL) : NULL;
+		free(rpath);
+		if (!rc) {
+			cmd_error("%s", kms_strerror());
+			return KMS_EXIT_USAGE;
+		}
+	}
+	if (kms_file_open(&r.f, path) < 0) {
+		kms_recipe_free(rc);
 		return cmd_core_error();
+	}
 	trace_seq_init(&r.seq);
 	if (r.events) {
 		printf("cpus=%d\n", r.f.ncpus);
 		if (kms_file_iterate(&r.f, print_record, &r) < 0)
 			ret = cmd_core_error();
-	} else {
-		r.by_id = calloc(65536, sizeof(*r.by_id));
-		if (!r.by_id)
-			ret = cmd_error("out of memory");
-		else if (kms_file_iterate(&r.f, count_record, &r) < 0)
-			ret = cmd_core_error();
-		else
-			print_summary(&r);
-		free(r.by_id);
-	}
-	if (r.events)
 		fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
 			kms_file_lost(&r.f));
+	} else {
+		r.dec = kms_decoder_new(r.f.tep);
+		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
+		r.missing = missing_events(rc, r.f.tep);
+		if (!r.an || kms_file_iterate(&r.f, analyse_record, &r) < 0)
+			ret = cmd_core_error();
+		else
+			ret = print_tables(&r, rc);
+		kms_analysis_free(r.an);
+		kms_decoder_free(r.dec);
+		free(r.missing);
+		kms_recipe_free(rc);
+	}
 	trace_seq_destroy(&r.seq);
 	kms_file_close(&r.f);
 	return ret;
@@ -143,16 +225,21 @@ static int cmd_report(int argc, char **argv)
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = "print a recording (ours or trace-cmd's) as events or tables",
+	.summary = "print the tables of a recording (ours or trace-cmd's), or its events",
 	.usage =
-	"usage: kmemscope report [-h] [--events] [-i FILE | FILE]\n"
+	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
+	"                        [--events] [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
-	"(versions 6 and 7) and prints a summary of its events, with the number\n"
+	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
 	"of events lost while recording.\n"
 	"\n"
-	"  -i FILE     the file to read (default: trace.dat)\n"
-	"  --events    print every event in the line format of trace-cmd report\n"
-	"  -h          show this help\n",
+	"  -i FILE        the file to read (default: trace.dat)\n"
+	"  -r RECIPE      recipe name or path (default: overview); see kmemscope list\n"
+	"  --json         print the tables as one JSON document (kmemscope-json(5))\n"
+	"  --csv          print one table as CSV; needs --table\n"
+	"  --table NAME   only this table of the recipe (required with --csv)\n"
+	"  --events       print every event in the line format of trace-cmd report\n"
+	"  -h             show this help\n",
 	.exec = cmd_report,
 };

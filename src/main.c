@@ -15,6 +15,8 @@
 static const struct cmd_entry *const commands[] = {
 	&cmd_record_entry,
 	&cmd_report_entry,
+	&cmd_top_entry,
+	&cmd_list_entry,
 	&cmd_reset_entry,
 };
 

@@ -16,6 +16,7 @@ struct kms_event_spec {
 	char	*system;
 	char	*name;		/* NULL: every event of the system */
 	char	*filter;	/* in-kernel filter, or NULL */
+	int	owned_filter;	/* filter was allocated for this spec */
 };
 
 struct kms_session {

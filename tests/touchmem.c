@@ -4,7 +4,7 @@
  * one fault per 4 KiB page), optionally in rounds with pauses, then print
  * the kernel's own fault counts for this process (getrusage).
  *
- *   touchmem [-m MIB] [-r ROUNDS] [-p MS_PAUSE] [-s SECONDS_SLEEP]
+ *   touchmem [-m MIB] [-r ROUNDS] [-p MS_PAUSE] [-s SECONDS_SLEEP] [-o FILE]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +16,24 @@ int main(int argc, char **argv)
 {
 	long mib = 16, rounds = 1, pause_ms = 0, sleep_s = 0;
 	struct rusage ru;
+	FILE *out = stdout;
 	size_t len, i;
 	long r;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "m:r:p:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:r:p:s:o:")) != -1) {
 		switch (opt) {
 		case 'm': mib = atol(optarg); break;
 		case 'r': rounds = atol(optarg); break;
 		case 'p': pause_ms = atol(optarg); break;
 		case 's': sleep_s = atol(optarg); break;
+		case 'o':
+			out = fopen(optarg, "w");
+			if (!out) {
+				perror(optarg);
+				return 1;
+			}
+			break;
 		default:
 			fprintf(stderr, "usage: touchmem [-m MIB] [-r ROUNDS] [-p MS] [-s SECONDS]\n");
 			return 2;
@@ -50,8 +58,8 @@ int main(int argc, char **argv)
 	if (sleep_s)
 		sleep(sleep_s);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("pid=%d minflt=%ld majflt=%ld faults=%ld\n", (int)getpid(),
-	       ru.ru_minflt, ru.ru_majflt, ru.ru_minflt + ru.ru_majflt);
-	fflush(stdout);
+	fprintf(out, "pid=%d minflt=%ld majflt=%ld faults=%ld\n", (int)getpid(),
+		ru.ru_minflt, ru.ru_majflt, ru.ru_minflt + ru.ru_majflt);
+	fclose(out);
 	return 0;
 }

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Recipes: small text files naming what to trace and which tables to print
+ * for one scenario. Grammar (one directive per line, '#' starts a comment,
+ * blank lines ignored, words separated by blanks, a filter runs to the end
+ * of its line):
+ *
+ *   description TEXT...                   one line for `kmemscope list`
+ *   event SYSTEM:EVENT [filter EXPR...]   an event and its in-kernel filter
+ *   buffer KIB                            per-CPU ring buffer size
+ *   snapshot NAME                         /proc/NAME before and after:
+ *                                         slabinfo|buddyinfo|meminfo|vmstat
+ *   table NAME [by KEY[,KEY]...] [sort COLUMN] [limit N]
+ *   kprobe NAME SYMBOL[|SYMBOL...] [ARG...] [optional]
+ *                                         reserved: parsed and kept, run by
+ *                                         a later version
+ *
+ * Table names, their keys and columns come from the table catalogue
+ * (kms_table_find()).
+ */
+#ifndef KMS_RECIPE_H
+#define KMS_RECIPE_H
+
+#define KMS_MAX_KEYS 4
+
+struct kms_recipe_event {
+	char	*system;
+	char	*name;
+	char	*filter;	/* NULL: none */
+	int	line;
+};
+
+struct kms_recipe_table {
+	const struct kms_table_def	*def;
+	int				keys[KMS_MAX_KEYS];	/* indexes into def->keys */
+	int				nr_keys;
+	int				sort;			/* index into def->cols */
+	int				limit;			/* 0: all rows */
+	int				line;
+};
+
+struct kms_recipe_kprobe {
+	char	*name;
+	char	**symbols;	/* ordered alternatives */
+	int	nr_symbols;
+	char	**args;		/* fetch arguments, as written */
+	int	nr_args;
+	int	optional;
+	int	line;
+};
+
+enum kms_snapshot {
+	KMS_SNAP_SLABINFO	= 1 << 0,
+	KMS_SNAP_BUDDYINFO	= 1 << 1,
+	KMS_SNAP_MEMINFO	= 1 << 2,
+	KMS_SNAP_VMSTAT		= 1 << 3,
+};
+
+struct kms_recipe {
+	char				*path;
+	char				*name;		/* file name without .recipe */
+	char				*description;
+	struct kms_recipe_event		*events;
+	int				nr_events;
+	struct kms_recipe_table		*tables;
+	int				nr_tables;
+	struct kms_recipe_kprobe	*kprobes;
+	int				nr_kprobes;
+	unsigned int			snapshots;	/* enum kms_snapshot bits */
+	unsigned long			buffer_kb;	/* 0: default */
+};
+
+/*
+ * Parse a recipe file. On error returns NULL with kms_strerror() set to
+ * "FILE:LINE: message". known_event(system, name) decides whether an event
+ * exists (NULL: accept every well-formed name).
+ */
+struct kms_recipe *kms_recipe_parse(const char *path,
+				    int (*known_event)(const char *sys, const char *name));
+void kms_recipe_free(struct kms_recipe *r);
+
+/*
+ * Find a recipe by name in the build tree's recipes/ (when running
+ * uninstalled) and then in the installed datadir, or take it as a path
+ * when it contains a '/' or ends in ".recipe". Returns a malloc'd path.
+ */
+char *kms_recipe_locate(const char *name_or_path);
+/* The directories searched by kms_recipe_locate(), NULL-terminated. */
+const char *const *kms_recipe_dirs(void);
+
+#endif
