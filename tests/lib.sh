@@ -29,6 +29,9 @@ need_live() {
 	[ -d "$T/instances" ] || skip "no tracefs at $T"
 	[ -w "$T/instances" ] || skip "tracefs at $T is not writable"
 	[ -e "$T/events/kmem/mm_page_alloc" ] || skip "no kmem:mm_page_alloc tracepoint"
+	# Live tests look at the whole of tracefs: one at a time, even under make -j.
+	exec 9>"${TMPDIR:-/tmp}/kmemscope-live-tests.lock"
+	flock 9
 }
 
 need_tracecmd() {

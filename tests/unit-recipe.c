@@ -420,6 +420,7 @@ static void remove_tmpdir(void)
 		perror(tmpdir);
 }
 
+/* SRCDIR and FIXTURES come from the test harness; both have defaults. */
 int main(void)
 {
 	const char *srcdir = getenv("SRCDIR"), *fixtures = getenv("FIXTURES");
