@@ -381,6 +381,16 @@ static int parse_table(struct parser *ps, char **pos)
 			t->limit = limit;
 		}
 	}
+	/* A key column is shown only when grouped by, so only then can it sort. */
+	k = kms_table_key(def, def->cols[t->sort].name);
+	if (have_sort && k >= 0) {
+		for (i = 0; i < t->nr_keys; i++)
+			if (t->keys[i] == k)
+				break;
+		if (i == t->nr_keys)
+			return perr(ps, "table %s: cannot sort by key '%s' without grouping by it",
+				    name, def->keys[k]);
+	}
 	return 0;
 }
 
