@@ -337,6 +337,35 @@ static int fault(struct kms_analysis *a, const struct kms_ev *ev)
 	return 0;
 }
 
+static int slabinfo_line(struct kms_analysis *a, const char *line, int after);
+
+/* "kmemscope-snapshot slabinfo before|after LINE", written by record. */
+static int snapshot_line(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	static const char tag[] = "kmemscope-snapshot slabinfo ";
+	char line[512];
+	int n = ev->buf_len, after;
+	const char *p;
+
+	if (!ev->buf || n <= (int)sizeof(tag) || memcmp(ev->buf, tag, sizeof(tag) - 1))
+		return 0;
+	p = ev->buf + sizeof(tag) - 1;
+	n -= sizeof(tag) - 1;
+	if (n > 6 && !memcmp(p, "after ", 6)) {
+		after = 1;
+		p += 6;
+		n -= 6;
+	} else if (n > 7 && !memcmp(p, "before ", 7)) {
+		after = 0;
+		p += 7;
+		n -= 7;
+	} else {
+		return 0;
+	}
+	snprintf(line, sizeof(line), "%.*s", n, p);
+	return slabinfo_line(a, line, after);
+}
+
 int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct cnt2 *c;
@@ -377,6 +406,8 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	case KMS_EV_FAULT_USER:
 	case KMS_EV_FAULT_KERNEL:
 		return fault(a, ev) < 0 ? kms_error("out of memory") : 0;
+	case KMS_EV_PRINT:
+		return snapshot_line(a, ev);
 	case KMS_EV_RSS_STAT:
 		if (ev->curr && ev->member >= 0 && ev->member < 4) {
 			uint32_t id = ev->mm_id;
@@ -395,34 +426,47 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 
 /* ---- snapshots ---- */
 
+/* One line of /proc/slabinfo: name active_objs num_objs objsize ... */
+static int slabinfo_line(struct kms_analysis *a, const char *line, int after)
+{
+	long long active, total, objsize;
+	struct si_val *v;
+	char name[64];
+	uint32_t key;
+	int64_t id;
+
+	if (line[0] == '#' || !strncmp(line, "slabinfo", 8) ||
+	    sscanf(line, "%63s %lld %lld %lld", name, &active, &total, &objsize) != 4)
+		return 0;
+	id = intern_str(&a->strs, name);
+	key = id;
+	v = id < 0 ? NULL : kms_hmap_get(&a->slabinfo, &key, NULL);
+	if (!v)
+		return kms_error("out of memory");
+	if (after) {
+		v->after = active;
+		v->has_after = 1;
+	} else {
+		v->before = active;
+		v->has_before = 1;
+	}
+	v->objsize = objsize;
+	return 0;
+}
+
 int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after)
 {
 	const char *line = text;
+	char buf[512];
 
 	while (line && *line) {
-		char name[64];
-		long long active, total, objsize;
+		const char *nl = strchr(line, '\n');
+		int n = nl ? nl - line : (int)strlen(line);
 
-		if (line[0] != '#' && strncmp(line, "slabinfo", 8) &&
-		    sscanf(line, "%63s %lld %lld %lld", name, &active, &total, &objsize) == 4) {
-			int64_t id = intern_str(&a->strs, name);
-			uint32_t key = id;
-			struct si_val *v = id < 0 ? NULL : kms_hmap_get(&a->slabinfo, &key, NULL);
-
-			if (!v)
-				return kms_error("out of memory");
-			if (after) {
-				v->after = active;
-				v->has_after = 1;
-			} else {
-				v->before = active;
-				v->has_before = 1;
-			}
-			v->objsize = objsize;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
+		snprintf(buf, sizeof(buf), "%.*s", n, line);
+		if (slabinfo_line(a, buf, after) < 0)
+			return -1;
+		line = nl ? nl + 1 : NULL;
 	}
 	return 0;
 }
@@ -772,7 +816,7 @@ static void fill_mem(struct proj *p, struct kms_cell *row, const struct grp_key 
 }
 
 static const struct kms_rows *sort_rows;
-static int sort_col, sort_asc;
+static int sort_col, sort_asc, sort_abs;
 
 static int cmp_rows(const void *x, const void *y)
 {
@@ -782,6 +826,8 @@ static int cmp_rows(const void *x, const void *y)
 
 	if (t == KMS_COL_STR)
 		r = strcmp(ca->s ? ca->s : "", cb->s ? cb->s : "");
+	else if (sort_abs)	/* deltas: the largest change first, either way */
+		r = (llabs(ca->i) > llabs(cb->i)) - (llabs(ca->i) < llabs(cb->i));
 	else if (t == KMS_COL_PCT)
 		r = (ca->d > cb->d) - (ca->d < cb->d);
 	else
@@ -851,6 +897,7 @@ int kms_analysis_table(struct kms_analysis *a, const struct kms_recipe_table *rt
 	sort_rows = rows;
 	sort_col = sortpos;
 	sort_asc = 0;
+	sort_abs = !strncmp(rt->def->cols[rt->sort].name, "delta", 5);
 	for (i = 0; rt->def->keys[i]; i++)
 		if (!strcmp(rt->def->keys[i], rt->def->cols[rt->sort].name))
 			sort_asc = 1;

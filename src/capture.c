@@ -88,6 +88,14 @@ int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
 		return -1;
 	if (capture_formats(s, td))
 		return -1;
+	if (s->markers) {
+		td->ftrace_formats = calloc(1, sizeof(*td->ftrace_formats));
+		if (!td->ftrace_formats)
+			return kms_error("out of memory");
+		if (inst_blob(s->inst, "events/ftrace/print/format", &td->ftrace_formats[0], 1))
+			return -1;
+		td->nr_ftrace = 1;
+	}
 	td->kallsyms.data = kms_read_file("/proc/kallsyms", &td->kallsyms.len);
 	if (!td->kallsyms.data)
 		td->kallsyms.len = 0;
@@ -127,6 +135,10 @@ struct tep_handle *kms_capture_tep(struct kms_session *s)
 		kms_error("cannot parse %s/events/header_page", s->name);
 		return NULL;
 	}
+	free(buf);
+	buf = s->markers ? tracefs_instance_file_read(s->inst, "events/ftrace/print/format", &len) : NULL;
+	if (buf)
+		tep_parse_event(tep, buf, len, "ftrace");
 	free(buf);
 	for (i = 0; i < s->nr_enabled; i++) {
 		slash = strchr(s->enabled[i], '/');

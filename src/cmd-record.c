@@ -35,6 +35,7 @@ static const char *const default_events[] = {
 struct record {
 	const char		*output;
 	const char		*recipe;
+	unsigned int		snapshots;	/* enum kms_snapshot bits from the recipe */
 	struct kms_event_spec	*specs;
 	int			nr_specs;
 	unsigned long		buffer_kb;
@@ -422,7 +423,27 @@ static int load_recipe(struct record *r)
 	}
 	if (!r->buffer_kb)
 		r->buffer_kb = rc->buffer_kb;
+	r->snapshots = rc->snapshots;
 	kms_recipe_free(rc);
+	return 0;
+}
+
+/* The recipe's /proc snapshots, written into the recording itself. */
+static int snapshots(struct record *r, int after)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} snaps[] = {
+		{ KMS_SNAP_SLABINFO, "slabinfo" }, { KMS_SNAP_BUDDYINFO, "buddyinfo" },
+		{ KMS_SNAP_MEMINFO, "meminfo" }, { KMS_SNAP_VMSTAT, "vmstat" },
+	};
+	size_t i;
+
+	for (i = 0; i < KMS_ARRAY_SIZE(snaps); i++)
+		if ((r->snapshots & snaps[i].bit) &&
+		    kms_session_snapshot(&r->session, snaps[i].name, after) < 0)
+			return -1;
 	return 0;
 }
 
@@ -508,6 +529,10 @@ static int cmd_record(int argc, char **argv)
 		status = cmd_core_error();
 		goto out;
 	}
+	if (snapshots(&r, 0) < 0) {
+		status = cmd_core_error();
+		goto out;
+	}
 	t0 = kms_now_ns();
 	if (r.cmd && kms_child_spawn_traced(&r.child, r.cmd, &r.session) < 0) {
 		status = cmd_core_error();
@@ -522,6 +547,10 @@ static int cmd_record(int argc, char **argv)
 		fprintf(stderr, "kmemscope: recording%s; press Ctrl-C to stop\n",
 			r.nr_pids ? " the given pids" : " the whole system");
 	wait_loop(&r, &set);
+	if (snapshots(&r, 1) < 0) {
+		status = cmd_core_error();
+		goto out;
+	}
 	kms_session_tracing(&r.session, 0);
 	if (kms_reader_stop(r.reader) < 0) {
 		status = cmd_core_error();

@@ -26,6 +26,7 @@ static const struct {
 	[KMS_EV_RSS_STAT]		= { "kmem", "rss_stat" },
 	[KMS_EV_FAULT_USER]		= { "exceptions", "page_fault_user" },
 	[KMS_EV_FAULT_KERNEL]		= { "exceptions", "page_fault_kernel" },
+	[KMS_EV_PRINT]			= { "ftrace", "print" },
 };
 
 static const char *const field_names[KMS_F__MAX] = {
@@ -37,6 +38,7 @@ static const char *const field_names[KMS_F__MAX] = {
 	[KMS_F_ADDRESS] = "address", [KMS_F_IP] = "ip",
 	[KMS_F_ERROR_CODE] = "error_code", [KMS_F_MM_ID] = "mm_id",
 	[KMS_F_CURR] = "curr", [KMS_F_MEMBER] = "member", [KMS_F_SIZE] = "size",
+	[KMS_F_BUF] = "buf",
 };
 
 struct ev_desc {
@@ -148,9 +150,13 @@ static void read_string(const struct tep_format_field *f, const struct tep_recor
 	*s = NULL;
 	*len = 0;
 	if (!(f->flags & TEP_FIELD_IS_DYNAMIC) || f->size != 4) {
-		/* a fixed char array */
+		/* a fixed char array, or a flexible one (size 0) running to the end */
+		unsigned int room = f->size ? (unsigned int)f->size :
+				    (unsigned int)rec->size > (unsigned int)f->offset ?
+				    rec->size - f->offset : 0;
+
 		*s = (const char *)rec->data + f->offset;
-		*len = strnlen(*s, f->size);
+		*len = strnlen(*s, room);
 		return;
 	}
 	memcpy(&loc, (const char *)rec->data + f->offset, 4);
@@ -189,7 +195,7 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	ev->accounted = -1;
 
 #define NUM(fld, member) \
-	if (desc->f[fld]) ev->member = read_num(desc->f[fld], data)
+	if (desc->f[fld] && desc->f[fld]->size) ev->member = read_num(desc->f[fld], data)
 	NUM(KMS_F_PFN, pfn);
 	NUM(KMS_F_ORDER, order);
 	NUM(KMS_F_GFP, gfp);
@@ -210,5 +216,7 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 #undef NUM
 	if (desc->f[KMS_F_NAME])
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
+	if (desc->f[KMS_F_BUF])
+		read_string(desc->f[KMS_F_BUF], rec, &ev->buf, &ev->buf_len);
 	return 1;
 }

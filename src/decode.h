@@ -24,6 +24,7 @@ enum kms_ev_type {
 	KMS_EV_RSS_STAT,
 	KMS_EV_FAULT_USER,
 	KMS_EV_FAULT_KERNEL,
+	KMS_EV_PRINT,		/* ftrace:print, carries kmemscope's /proc snapshots */
 	KMS_EV__MAX
 };
 
@@ -33,7 +34,7 @@ enum kms_field {
 	KMS_F_CALL_SITE, KMS_F_PTR, KMS_F_BYTES_REQ, KMS_F_BYTES_ALLOC,
 	KMS_F_NODE, KMS_F_ACCOUNTED, KMS_F_NAME,
 	KMS_F_ADDRESS, KMS_F_IP, KMS_F_ERROR_CODE,
-	KMS_F_MM_ID, KMS_F_CURR, KMS_F_MEMBER, KMS_F_SIZE,
+	KMS_F_MM_ID, KMS_F_CURR, KMS_F_MEMBER, KMS_F_SIZE, KMS_F_BUF,
 	KMS_F__MAX
 };
 
@@ -57,6 +58,8 @@ struct kms_ev {
 	int			accounted;
 	const char		*name;		/* points into the record */
 	int			name_len;
+	const char		*buf;		/* ftrace:print text, into the record */
+	int			buf_len;
 	/* faults */
 	unsigned long long	address;
 	unsigned long long	ip;

@@ -27,6 +27,9 @@ void kms_evline(struct trace_seq *s, struct tep_handle *tep,
 	if (len < 20)
 		trace_seq_printf(s, "%.*s", 20 - len, spaces);
 	tep_print_event(tep, s, rec, "%s", TEP_PRINT_INFO);
+	/* trace_marker text ends in a newline, which trace-cmd does not print */
+	if (s->len && s->buffer[s->len - 1] == '\n')
+		s->len--;
 }
 
 void kms_evline_missed(struct trace_seq *s, int cpu, long long missed)

@@ -4,6 +4,7 @@
  * removal of instances left behind by a killed kmemscope.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,40 @@ int kms_session_set_pids(struct kms_session *s, const pid_t *pids, int n, int fo
 int kms_session_tracing(struct kms_session *s, int on)
 {
 	return inst_write(s, "tracing_on", on ? "1" : "0");
+}
+
+/* Write a /proc file into the buffer through trace_marker, line by line. */
+int kms_session_snapshot(struct kms_session *s, const char *name, int after)
+{
+	char path[64], *text, *line, *next, *msg;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s", name);
+	text = kms_read_file(path, NULL);
+	if (!text)
+		return -1;
+	fd = tracefs_instance_file_open(s->inst, "trace_marker", O_WRONLY);
+	if (fd < 0) {
+		free(text);
+		return kms_error("cannot open %s/trace_marker: %s", s->name, strerror(errno));
+	}
+	for (line = text; line && *line && !ret; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (asprintf(&msg, "kmemscope-snapshot %s %s %s", name,
+			     after ? "after" : "before", line) < 0) {
+			ret = kms_error("out of memory");
+			break;
+		}
+		if (write(fd, msg, strlen(msg)) < 0)
+			ret = kms_error("writing %s/trace_marker: %s", s->name, strerror(errno));
+		free(msg);
+	}
+	close(fd);
+	free(text);
+	s->markers = 1;
+	return ret;
 }
 
 /* Disable tracing and remove the instance directory. */

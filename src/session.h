@@ -25,6 +25,7 @@ struct kms_session {
 	int			ncpus;
 	int			subbuf_size;	/* from the instance's header_page */
 	int			long_size;	/* commit field size */
+	int			markers;	/* trace_marker was written */
 	char			**enabled;	/* "system/event" of enabled events */
 	int			nr_enabled;
 };
@@ -37,6 +38,11 @@ int kms_session_enable(struct kms_session *s, const struct kms_event_spec *spec)
 int kms_session_set_pids(struct kms_session *s, const pid_t *pids, int n, int follow);
 /* Turn tracing on or off in the instance. */
 int kms_session_tracing(struct kms_session *s, int on);
+/*
+ * Record /proc/NAME in the instance's buffer as ftrace:print events, one
+ * per line: "kmemscope-snapshot NAME before|after LINE". Tracing must be on.
+ */
+int kms_session_snapshot(struct kms_session *s, const char *name, int after);
 /* Disable everything and remove the instance; safe to call twice. */
 void kms_session_destroy(struct kms_session *s);
 

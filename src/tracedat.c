@@ -56,7 +56,12 @@ static int put_formats(int fd, const struct kms_tracedat *td)
 		if (j == i)
 			nsys++;
 	}
-	if (put_u32(fd, 0) || put_u32(fd, nsys))	/* no ftrace formats */
+	if (put_u32(fd, td->nr_ftrace))
+		goto fail;
+	for (i = 0; i < td->nr_ftrace; i++)
+		if (put_sized(fd, &td->ftrace_formats[i], 8))
+			goto fail;
+	if (put_u32(fd, nsys))
 		goto fail;
 	for (i = 0; i < td->nr_formats; i++) {
 		if (done[i])
@@ -221,6 +226,11 @@ void kms_tracedat_release(struct kms_tracedat *td)
 	}
 	free(td->formats);
 	td->formats = NULL;
+	for (i = 0; i < td->nr_ftrace; i++)
+		blob_free(&td->ftrace_formats[i]);
+	free(td->ftrace_formats);
+	td->ftrace_formats = NULL;
+	td->nr_ftrace = 0;
 	td->nr_formats = 0;
 	blob_free(&td->kallsyms);
 	blob_free(&td->printk);

@@ -23,6 +23,8 @@ struct kms_tracedat {
 	int			page_size;	/* ring-buffer sub-buffer size */
 	struct kms_blob		header_page;
 	struct kms_blob		header_event;
+	struct kms_blob		*ftrace_formats;	/* formats of ftrace events (print) */
+	int			nr_ftrace;
 	struct kms_format	*formats;
 	int			nr_formats;
 	struct kms_blob		kallsyms;
