@@ -46,6 +46,7 @@ struct kms_analysis {
 	struct kms_hmap		syms;		/* u64 addr -> u32 string id */
 	struct kms_hmap		slabinfo;	/* u32 cache -> si_val */
 	unsigned long long	events;
+	uint64_t		orders;		/* 0: every order */
 	int			page_kib;
 };
 
@@ -152,6 +153,11 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->syms);
 	kms_hmap_free(&a->slabinfo);
 	free(a);
+}
+
+void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask)
+{
+	a->orders = mask;
 }
 
 unsigned long long kms_analysis_events(const struct kms_analysis *a)
@@ -370,6 +376,9 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct cnt2 *c;
 
+	if (a->orders && (ev->type == KMS_EV_PAGE_ALLOC || ev->type == KMS_EV_PAGE_FREE) &&
+	    (ev->order > 63 || !(a->orders & (1ULL << ev->order))))
+		return 0;
 	a->events++;
 	if (!proc_seen(a, ev->pid))
 		return kms_error("out of memory");

@@ -14,6 +14,7 @@
 #include "decode.h"
 #include "recipe.h"
 #include "table.h"
+#include <stdint.h>
 
 /* One output cell; strings point into the analysis and live as long as it. */
 struct kms_cell {
@@ -57,6 +58,8 @@ void kms_rows_free(struct kms_rows *rows);
 int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after);
 /* Sample VM/RSS of every process seen so far (the end-of-run sample). */
 void kms_analysis_sample_procs(struct kms_analysis *a);
+/* Count only page events of these orders (bit N: order N; 0: all). */
+void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 

@@ -19,6 +19,7 @@
 #include "child.h"
 #include "cmd.h"
 #include "kms.h"
+#include "orders.h"
 #include "reader.h"
 #include "recipe.h"
 #include "session.h"
@@ -36,6 +37,7 @@ struct record {
 	const char		*output;
 	const char		*recipe;
 	unsigned int		snapshots;	/* enum kms_snapshot bits from the recipe */
+	uint64_t		orders;		/* --order, 0: every order */
 	struct kms_event_spec	*specs;
 	int			nr_specs;
 	unsigned long		buffer_kb;
@@ -319,6 +321,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "recipe", required_argument, NULL, 'r' },
+		{ "order", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -375,6 +378,11 @@ static int parse_args(struct record *r, int argc, char **argv)
 			break;
 		case 'r':
 			r->recipe = optarg;
+			break;
+		case 'O':
+			if (kms_orders_parse(optarg, &r->orders))
+				return cmd_usage_error(&cmd_record_entry,
+						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
 			break;
 		default:
 			return cmd_usage_error(&cmd_record_entry, "unknown option");
@@ -447,6 +455,37 @@ static int snapshots(struct record *r, int after)
 	return 0;
 }
 
+/* --order becomes part of the page events' in-kernel filters. */
+static int add_order_filter(struct record *r)
+{
+	char *of, *f;
+	int i;
+
+	if (!r->orders)
+		return 0;
+	of = kms_orders_filter(r->orders);
+	if (!of)
+		return kms_error("out of memory");
+	for (i = 0; i < r->nr_specs; i++) {
+		struct kms_event_spec *s = &r->specs[i];
+
+		if (!s->name || strcmp(s->system, "kmem") ||
+		    (strcmp(s->name, "mm_page_alloc") && strcmp(s->name, "mm_page_free")))
+			continue;
+		if (s->filter ? asprintf(&f, "(%s) && (%s)", s->filter, of) < 0 :
+				asprintf(&f, "%s", of) < 0) {
+			free(of);
+			return kms_error("out of memory");
+		}
+		if (s->owned_filter)
+			free(s->filter);
+		s->filter = f;
+		s->owned_filter = 1;
+	}
+	free(of);
+	return 0;
+}
+
 /* Enable the requested events, or the defaults that this kernel has. */
 static int enable_events(struct record *r)
 {
@@ -497,6 +536,14 @@ static int cmd_record(int argc, char **argv)
 	if (r.recipe && load_recipe(&r) < 0) {
 		cmd_error("%s", kms_strerror());
 		status = KMS_EXIT_USAGE;
+		goto free_args;
+	}
+	if (r.orders && !r.nr_specs && add_spec(&r, "kmem:mm_page_alloc") < 0) {
+		status = cmd_error("out of memory");
+		goto free_args;
+	}
+	if (add_order_filter(&r) < 0) {
+		status = cmd_core_error();
 		goto free_args;
 	}
 	if (kms_reset_stale(stale_removed, NULL) < 0) {
@@ -605,7 +652,8 @@ const struct cmd_entry cmd_record_entry = {
 	.summary = "record kmem and page-fault events to a trace.dat file",
 	.usage =
 	"usage: kmemscope record [-h] [-r RECIPE] [-o FILE] [-e EVENT [-f FILTER]]...\n"
-	"                        [-b KIB] [-d SECONDS] [-q] [-p PID]... [-- COMMAND [ARGS]]\n"
+	"                        [-b KIB] [-d SECONDS] [--order SET] [-q] [-p PID]...\n"
+	"                        [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Records kernel memory events in a private tracefs instance and writes a\n"
 	"trace.dat (version 6) file that trace-cmd report also reads. Without -p\n"
@@ -618,6 +666,8 @@ const struct cmd_entry cmd_record_entry = {
 	"  -f FILTER     in-kernel filter for the -e before it, e.g. 'order > 0'\n"
 	"  -b KIB        ring-buffer size per CPU, in KiB\n"
 	"  -d SECONDS    stop after this many seconds\n"
+	"  --order SET   only page allocations and frees of these orders, filtered\n"
+	"                in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
 	"  -p PID        trace only this process (repeatable)\n"
 	"  -q            no status line and no summary\n"
 	"  -- COMMAND    run COMMAND and trace it and its children\n"

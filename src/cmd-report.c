@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "evline.h"
 #include "kms.h"
+#include "orders.h"
 #include "output.h"
 #include "recipe.h"
 #include "stream.h"
@@ -26,6 +27,7 @@ struct report {
 	bool			csv;
 	const char		*table;
 	const char		*recipe;
+	uint64_t		orders;
 	struct trace_seq	seq;
 	struct kms_decoder	*dec;
 	struct kms_analysis	*an;
@@ -134,6 +136,7 @@ static int cmd_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "csv", no_argument, NULL, 'C' },
 		{ "table", required_argument, NULL, 'T' },
+		{ "order", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -165,6 +168,11 @@ static int cmd_report(int argc, char **argv)
 			break;
 		case 'T':
 			r.table = optarg;
+			break;
+		case 'O':
+			if (kms_orders_parse(optarg, &r.orders))
+				return cmd_usage_error(&cmd_report_entry,
+						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
 			break;
 		default:
 			return cmd_usage_error(&cmd_report_entry, "unknown option");
@@ -208,6 +216,8 @@ static int cmd_report(int argc, char **argv)
 	} else {
 		r.dec = kms_decoder_new(r.f.tep);
 		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
+		if (r.an)
+			kms_analysis_set_orders(r.an, r.orders);
 		r.missing = missing_events(rc, r.f.tep);
 		if (!r.an || kms_file_iterate(&r.f, analyse_record, &r) < 0)
 			ret = cmd_core_error();
@@ -228,7 +238,7 @@ const struct cmd_entry cmd_report_entry = {
 	.summary = "print the tables of a recording (ours or trace-cmd's), or its events",
 	.usage =
 	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
-	"                        [--events] [-i FILE | FILE]\n"
+	"                        [--order SET] [--events] [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
 	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
@@ -239,6 +249,8 @@ const struct cmd_entry cmd_report_entry = {
 	"  --json         print the tables as one JSON document (kmemscope-json(5))\n"
 	"  --csv          print one table as CSV; needs --table\n"
 	"  --table NAME   only this table of the recipe (required with --csv)\n"
+	"  --order SET    count only page allocations and frees of these orders,\n"
+	"                 e.g. 2,3,9 or 3- (3 and above)\n"
 	"  --events       print every event in the line format of trace-cmd report\n"
 	"  -h             show this help\n",
 	.exec = cmd_report,

@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "decode.h"
 #include "kms.h"
+#include "orders.h"
 #include "output.h"
 #include "procinfo.h"
 #include "reader.h"
@@ -40,6 +41,7 @@ struct top {
 	unsigned long		interval;	/* seconds */
 	unsigned long		count;		/* snapshots, 0: until stopped */
 	bool			json;
+	uint64_t		orders;
 	pid_t			*pids;
 	int			nr_pids;
 	char			**cmd;
@@ -226,6 +228,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "order", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -265,6 +268,11 @@ static int parse_args(struct top *t, int argc, char **argv)
 		case 'J':
 			t->json = true;
 			break;
+		case 'O':
+			if (kms_orders_parse(optarg, &t->orders))
+				return cmd_usage_error(&cmd_top_entry,
+						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
+			break;
 		default:
 			return cmd_usage_error(&cmd_top_entry, "unknown option");
 		}
@@ -298,8 +306,24 @@ static int setup(struct top *t)
 	for (i = 0; i < t->rc->nr_events; i++) {
 		struct kms_event_spec spec = { t->rc->events[i].system, t->rc->events[i].name,
 					       t->rc->events[i].filter, 0 };
+		char *of = NULL, *f = NULL;
+		int ret;
 
-		if (kms_session_enable(&t->session, &spec) < 0)
+		/* --order goes into the kernel's filter of the page events too */
+		if (t->orders && !strcmp(spec.system, "kmem") &&
+		    (!strcmp(spec.name, "mm_page_alloc") || !strcmp(spec.name, "mm_page_free"))) {
+			of = kms_orders_filter(t->orders);
+			if (!of || (spec.filter ? asprintf(&f, "(%s) && (%s)", spec.filter, of)
+						: asprintf(&f, "%s", of)) < 0) {
+				free(of);
+				return kms_error("out of memory");
+			}
+			spec.filter = f;
+		}
+		ret = kms_session_enable(&t->session, &spec);
+		free(of);
+		free(f);
+		if (ret < 0)
 			return -1;
 	}
 	if (t->nr_pids && kms_session_set_pids(&t->session, t->pids, t->nr_pids, 0) < 0)
@@ -313,6 +337,7 @@ static int setup(struct top *t)
 	t->an = kms_analysis_new(t->tep, &ops);
 	if (!t->an)
 		return -1;
+	kms_analysis_set_orders(t->an, t->orders);
 	if (t->rc->snapshots & KMS_SNAP_SLABINFO) {
 		char *s = kms_read_file("/proc/slabinfo", NULL);
 
@@ -459,7 +484,7 @@ const struct cmd_entry cmd_top_entry = {
 	.summary = "show a recipe's tables live, refreshed every interval",
 	.usage =
 	"usage: kmemscope top [-h] [-r RECIPE] [-d SECONDS] [-n COUNT] [--json]\n"
-	"                     [-p PID]... [-- COMMAND [ARGS]]\n"
+	"                     [--order SET] [-p PID]... [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Traces the recipe's events in a private tracefs instance and prints its\n"
 	"tables every interval, cumulative since the start: redrawn in place on a\n"
@@ -472,6 +497,8 @@ const struct cmd_entry cmd_top_entry = {
 	"  -n COUNT    stop after COUNT snapshots (with a command: print at most\n"
 	"              COUNT interval snapshots, then the final one at its exit)\n"
 	"  --json      one JSON object per line per snapshot (kmemscope-json(5))\n"
+	"  --order SET only page allocations and frees of these orders, filtered\n"
+	"              in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
 	"  -p PID      trace only this process (repeatable)\n"
 	"  -- COMMAND  run COMMAND and trace it and its children\n"
 	"  -h          show this help\n",

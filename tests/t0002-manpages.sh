@@ -1,25 +1,119 @@
 #!/bin/bash
-# Docs: every option of each command's -h appears in its man page's
-# OPTIONS section, each page's SYNOPSIS names its command, and kmemscope(1)
-# lists every command that kmemscope -h lists.
-. "$TESTLIB"
+# Docs against the binary (no root needed):
+# - every option token of 'kmemscope CMD -h' (-o, --events, a bare --)
+#   appears in the OPTIONS section of man/kmemscope-CMD.1,
+# - the SYNOPSIS of man/kmemscope-CMD.1 names 'kmemscope CMD',
+# - man/kmemscope.1 lists, in COMMANDS, every command of 'kmemscope -h',
+#   and documents the options of 'kmemscope -h'.
+# Every command that 'kmemscope -h' lists is checked; record, report and
+# reset must be among them. Needs KMS (the binary) and SRCDIR (source root).
+set -u
+KMS=${KMS:?KMS must name the kmemscope binary}
+SRCDIR=${SRCDIR:?SRCDIR must name the source root}
 MAN=$SRCDIR/man
+errors=0
 
-# Text of one section, with roff escapes and font macros removed.
-section() {	# page, section name
-	sed -n "/^\.SH $2\$/,/^\.SH /p" "$1" | sed 's/\\-/-/g; s/\\f[BIRP]//g; s/^\.[A-Z][A-Z]* *//'
+bad() {
+	echo "FAIL: $*" >&2
+	errors=$((errors + 1))
 }
 
-cmds=$("$KMS" -h | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
-[ -n "$cmds" ] || fail "kmemscope -h lists no command"
+# Plain text of a roff file: font escapes dropped, '\-' -> '-', no
+# backslashes left, and the macro name stripped from control lines.
+plain() {
+	sed -e 's/\\f\[[^]]*\]//g' -e 's/\\f([A-Za-z][A-Za-z]//g' -e 's/\\f[A-Za-z0-9]//g' \
+	    -e 's/\\//g' -e 's/^[.'"'"'][A-Za-z][A-Za-z]*[[:space:]]*//' -e 's/"//g'
+}
+
+# The body of one .SH section (without its heading), as plain text.
+section() {	# page, section name
+	awk -v want="$2" '
+		/^\.SH[ \t]/ {
+			name = $0
+			sub(/^\.SH[ \t]+/, "", name)
+			gsub(/"/, "", name)
+			insec = (name == want)
+			next
+		}
+		insec' "$1" | plain
+}
+
+# Option tokens of a help text: -x, --long, and a bare "--" (as in
+# "[-- COMMAND]"), each preceded by the start of a line, a blank, '[', '|'
+# or '(' so that words such as "trace-cmd" or "Ctrl-C" do not count.
+help_options() {
+	{
+		grep -oE '(^|[][ |(])--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^[][ |(]//'
+	} <<<"$1"
+	grep -qE '(^|[][ |(])--($|[] ])' <<<"$1" && echo "--"
+}
+
+# Is the option token a whole word of the text?
+has_option() {	# text, token
+	grep -qE -- "(^|[^A-Za-z0-9-])$2(\$|[^A-Za-z0-9-])" <<<"$1"
+}
+
+[ -x "$KMS" ] || { echo "FAIL: $KMS is not executable" >&2; exit 1; }
+[ -d "$MAN" ] || { echo "FAIL: no man directory $MAN" >&2; exit 1; }
+
+top_help=$("$KMS" -h) || bad "'kmemscope -h' exited $?"
+cmds=$(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\)  .*/\1/p' <<<"$top_help")
+[ -n "$cmds" ] || { echo "FAIL: 'kmemscope -h' lists no command" >&2; exit 1; }
+for need in record report reset; do
+	grep -qx "$need" <<<"$cmds" || bad "'kmemscope -h' does not list $need"
+done
+
+# kmemscope.1: its SYNOPSIS, every command in COMMANDS, the global options.
+page=$MAN/kmemscope.1
+if [ ! -f "$page" ]; then
+	bad "no man page $page"
+else
+	syn=$(section "$page" SYNOPSIS | tr -s ' \n\t' ' ')
+	has_option "$syn" kmemscope || bad "$page: SYNOPSIS does not name kmemscope"
+	commands=$(section "$page" COMMANDS)
+	[ -n "$commands" ] || bad "$page: no COMMANDS section"
+	for c in $cmds; do
+		grep -qx "[[:space:]]*$c[[:space:]]*" <<<"$commands" ||
+			bad "$page: COMMANDS does not list '$c' (listed by 'kmemscope -h')"
+	done
+	options=$(section "$page" OPTIONS)
+	for o in $(help_options "$top_help" | sort -u); do
+		has_option "$options" "$o" || bad "$page: OPTIONS lacks '$o' of 'kmemscope -h'"
+	done
+fi
+
+# kmemscope-CMD.1: SYNOPSIS names the command, OPTIONS has every -h option.
 for c in $cmds; do
 	page=$MAN/kmemscope-$c.1
-	[ -f "$page" ] || fail "no man page for $c"
-	section "$page" SYNOPSIS | grep -q "kmemscope $c" || fail "$page: SYNOPSIS does not name 'kmemscope $c'"
-	opts=$("$KMS" $c -h | grep -o -- '\(^\| \|\[\)--*[a-zA-Z][a-zA-Z-]*' | tr -d ' [' | sort -u)
+	if [ ! -f "$page" ]; then
+		bad "no man page $page for '$c' (listed by 'kmemscope -h')"
+		continue
+	fi
+	help=$("$KMS" "$c" -h) || { bad "'kmemscope $c -h' exited $?"; continue; }
+	syn=$(section "$page" SYNOPSIS | tr -s ' \n\t' ' ')
+	grep -qE "(^| )kmemscope $c( |\$)" <<<"$syn" ||
+		bad "$page: SYNOPSIS does not name 'kmemscope $c'"
+	options=$(section "$page" OPTIONS)
+	if [ -z "$options" ]; then
+		bad "$page: no OPTIONS section"
+		continue
+	fi
+	opts=$(help_options "$help" | sort -u)
+	[ -n "$opts" ] || bad "'kmemscope $c -h' shows no option (not even -h)"
+	n=0
 	for o in $opts; do
-		section "$page" OPTIONS | grep -q -- "$o\b" || fail "$page: option $o of '$c -h' is not documented"
+		if has_option "$options" "$o"; then
+			n=$((n + 1))
+		else
+			bad "$page: option '$o' of 'kmemscope $c -h' is not in OPTIONS"
+		fi
 	done
-	section "$MAN/kmemscope.1" COMMANDS | grep -qx "$c" || fail "kmemscope.1 does not list $c"
-	ok "$c: $(echo $opts | wc -w) options documented"
+	echo "ok: $c: SYNOPSIS, $n of $(wc -w <<<"$opts") options documented"
 done
+
+if [ $errors -gt 0 ]; then
+	echo "FAIL: $errors mismatch(es) between the man pages and -h" >&2
+	exit 1
+fi
+echo "ok: man pages agree with -h"
+exit 0

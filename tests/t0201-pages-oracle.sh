@@ -24,3 +24,16 @@ perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>); my ($a, $b) = (0, 0)
 	$a += $_->{count} for @{$d->{tables}{pages}}; $b += $_->{allocs} for @{$d->{tables}{page_orders}};
 	exit($a == $b ? 0 : 1)' <p.json || fail "pages and page_orders disagree"
 ok "per-order totals equal trace-cmd's: $(tr '\n' ';' <got)"
+
+# --order: in the kernel when recording, in the analyser when reporting.
+"$KMS" report -r page-order --order 1- --json p.dat >o.json || fail "report --order failed"
+perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>);
+	exit(grep({ $_->{order} < 1 } @{$d->{tables}{page_orders}}, @{$d->{tables}{pages}}) ? 1 : 0)' <o.json ||
+	fail "report --order 1- shows order-0 rows"
+"$KMS" record -q -r page-order --order 1- -o q.dat -- bash -c 'for i in $(seq 30); do sh -c "echo x | cat >/dev/null"; done' \
+	2>rec.err || fail "record --order: $(cat rec.err)"
+tracecmd_events q.dat >q.txt
+grep -q ' order=0 ' q.txt && fail "record --order 1- let order-0 events through"
+"$KMS" report --order x p.dat 2>err.txt && fail "a bad order set was accepted"
+grep -q "invalid order set 'x'" err.txt || fail "unclear --order error: $(cat err.txt)"
+ok "--order filters in report and, in the kernel, in record ($(wc -l <q.txt) events kept)"
