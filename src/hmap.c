@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Open addressing with linear probing and backward-shift deletion.
+ * Slots hold the key, the value and a used byte, each aligned.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,9 @@ int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size)
 {
 	m->key_size = key_size;
 	m->val_size = val_size;
-	m->slot_size = (1 + key_size + val_size + 7) & ~(size_t)7;
+	m->val_off = (key_size + 7) & ~(size_t)7;
+	m->used_off = m->val_off + val_size;
+	m->slot_size = (m->used_off + 1 + 7) & ~(size_t)7;
 	m->cap = 64;
 	m->len = 0;
 	m->slots = calloc(m->cap, m->slot_size);
@@ -49,11 +52,11 @@ static size_t probe(const struct kms_hmap *m, const void *key, int *found)
 	for (;;) {
 		unsigned char *s = SLOT(m, i);
 
-		if (!s[0]) {
+		if (!s[m->used_off]) {
 			*found = 0;
 			return i;
 		}
-		if (!memcmp(s + 1, key, m->key_size)) {
+		if (!memcmp(s, key, m->key_size)) {
 			*found = 1;
 			return i;
 		}
@@ -74,8 +77,8 @@ static int grow(struct kms_hmap *m)
 	for (i = 0; i < m->cap; i++) {
 		unsigned char *s = SLOT(m, i);
 
-		if (s[0])
-			memcpy(SLOT(&n, probe(&n, s + 1, &found)), s, m->slot_size);
+		if (s[m->used_off])
+			memcpy(SLOT(&n, probe(&n, s, &found)), s, m->slot_size);
 	}
 	free(m->slots);
 	*m = n;
@@ -95,12 +98,12 @@ void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added)
 	if (added)
 		*added = !found;
 	if (!found) {
-		s[0] = 1;
-		memcpy(s + 1, key, m->key_size);
-		memset(s + 1 + m->key_size, 0, m->val_size);
+		s[m->used_off] = 1;
+		memcpy(s, key, m->key_size);
+		memset(s + m->val_off, 0, m->val_size);
 		m->len++;
 	}
-	return s + 1 + m->key_size;
+	return s + m->val_off;
 }
 
 void *kms_hmap_find(const struct kms_hmap *m, const void *key)
@@ -111,7 +114,7 @@ void *kms_hmap_find(const struct kms_hmap *m, const void *key)
 	if (!m->slots)
 		return NULL;
 	i = probe(m, key, &found);
-	return found ? SLOT(m, i) + 1 + m->key_size : NULL;
+	return found ? SLOT(m, i) + m->val_off : NULL;
 }
 
 int kms_hmap_del(struct kms_hmap *m, const void *key)
@@ -122,14 +125,14 @@ int kms_hmap_del(struct kms_hmap *m, const void *key)
 	i = probe(m, key, &found);
 	if (!found)
 		return -1;
-	SLOT(m, i)[0] = 0;
+	SLOT(m, i)[m->used_off] = 0;
 	m->len--;
 	/* Shift back the following entries of the cluster. */
-	for (j = (i + 1) & (m->cap - 1); SLOT(m, j)[0]; j = (j + 1) & (m->cap - 1)) {
-		k = hash_bytes(SLOT(m, j) + 1, m->key_size) & (m->cap - 1);
+	for (j = (i + 1) & (m->cap - 1); SLOT(m, j)[m->used_off]; j = (j + 1) & (m->cap - 1)) {
+		k = hash_bytes(SLOT(m, j), m->key_size) & (m->cap - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
 			memcpy(SLOT(m, i), SLOT(m, j), m->slot_size);
-			SLOT(m, j)[0] = 0;
+			SLOT(m, j)[m->used_off] = 0;
 			i = j;
 		}
 	}
@@ -142,9 +145,9 @@ int kms_hmap_next(const struct kms_hmap *m, size_t *pos, const void **key, void 
 		unsigned char *s = SLOT(m, *pos);
 
 		(*pos)++;
-		if (s[0]) {
-			*key = s + 1;
-			*val = s + 1 + m->key_size;
+		if (s[m->used_off]) {
+			*key = s;
+			*val = s + m->val_off;
 			return 1;
 		}
 	}

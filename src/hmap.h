@@ -12,8 +12,9 @@
 
 struct kms_hmap {
 	size_t		key_size, val_size, slot_size;
-	size_t		cap, len;	/* cap is a power of two */
-	unsigned char	*slots;		/* [used byte][key][value] */
+	size_t		val_off, used_off;	/* 8-byte aligned key, value, then a used byte */
+	size_t		cap, len;		/* cap is a power of two */
+	unsigned char	*slots;
 };
 
 int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size);

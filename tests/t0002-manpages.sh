@@ -1,7 +1,7 @@
 #!/bin/bash
 # Docs against the binary (no root needed):
 # - every option token of 'kmemscope CMD -h' (-o, --events, a bare --)
-#   appears in the OPTIONS section of man/kmemscope-CMD.1,
+#   is an item (.TP tag) of the OPTIONS section of man/kmemscope-CMD.1,
 # - the SYNOPSIS of man/kmemscope-CMD.1 names 'kmemscope CMD',
 # - man/kmemscope.1 lists, in COMMANDS, every command of 'kmemscope -h',
 #   and documents the options of 'kmemscope -h'.
@@ -36,6 +36,23 @@ section() {	# page, section name
 			next
 		}
 		insec' "$1" | plain
+}
+
+# The item tags of one .SH section (the line after .TP or .TQ, or the
+# argument of .IP), as plain text: where a list of options names them.
+tags() {	# page, section name
+	awk -v want="$2" '
+		/^\.SH[ \t]/ {
+			name = $0
+			sub(/^\.SH[ \t]+/, "", name)
+			gsub(/"/, "", name)
+			insec = (name == want)
+			next
+		}
+		!insec { next }
+		next_is_tag { print; next_is_tag = 0; next }
+		/^\.(TP|TQ)([ \t]|$)/ { next_is_tag = 1; next }
+		/^\.IP[ \t]/ { sub(/^\.IP[ \t]+/, ""); print }' "$1" | plain
 }
 
 # Option tokens of a help text: -x, --long, and a bare "--" (as in
@@ -76,9 +93,9 @@ else
 		grep -qx "[[:space:]]*$c[[:space:]]*" <<<"$commands" ||
 			bad "$page: COMMANDS does not list '$c' (listed by 'kmemscope -h')"
 	done
-	options=$(section "$page" OPTIONS)
+	options=$(tags "$page" OPTIONS)
 	for o in $(help_options "$top_help" | sort -u); do
-		has_option "$options" "$o" || bad "$page: OPTIONS lacks '$o' of 'kmemscope -h'"
+		has_option "$options" "$o" || bad "$page: OPTIONS has no item for '$o' of 'kmemscope -h'"
 	done
 fi
 
@@ -93,9 +110,10 @@ for c in $cmds; do
 	syn=$(section "$page" SYNOPSIS | tr -s ' \n\t' ' ')
 	grep -qE "(^| )kmemscope $c( |\$)" <<<"$syn" ||
 		bad "$page: SYNOPSIS does not name 'kmemscope $c'"
-	options=$(section "$page" OPTIONS)
+	# The options must be items of OPTIONS, not merely mentioned in it.
+	options=$(tags "$page" OPTIONS)
 	if [ -z "$options" ]; then
-		bad "$page: no OPTIONS section"
+		bad "$page: no OPTIONS section, or no .TP items in it"
 		continue
 	fi
 	opts=$(help_options "$help" | sort -u)
@@ -105,7 +123,7 @@ for c in $cmds; do
 		if has_option "$options" "$o"; then
 			n=$((n + 1))
 		else
-			bad "$page: option '$o' of 'kmemscope $c -h' is not in OPTIONS"
+			bad "$page: option '$o' of 'kmemscope $c -h' is not an item of OPTIONS"
 		fi
 	done
 	echo "ok: $c: SYNOPSIS, $n of $(wc -w <<<"$opts") options documented"
