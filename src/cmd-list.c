@@ -73,7 +73,8 @@ static int cmd_list(int argc, char **argv)
 	printf("Recipes (use with -r NAME):\n");
 	for (dirs = kms_recipe_dirs(); dirs && *dirs; dirs++)
 		list_dir(*dirs, &seen, &nseen);
-	qsort(seen, nseen, sizeof(char *), by_name);
+	if (nseen)
+		qsort(seen, nseen, sizeof(char *), by_name);
 	for (i = 0; i < nseen; i++)
 		free(seen[i]);
 	free(seen);

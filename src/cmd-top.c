@@ -147,7 +147,8 @@ static int process_queue(struct top *t)
 			recs[nr++] = (struct qrec){ ts, payload, len, pages[i]->cpu };
 		}
 	}
-	qsort(recs, nr, sizeof(*recs), by_ts);
+	if (nr)
+		qsort(recs, nr, sizeof(*recs), by_ts);
 	for (i = 0; i < nr && !ret; i++) {
 		struct tep_record rec = { .ts = recs[i].ts, .cpu = recs[i].cpu,
 					  .data = (void *)recs[i].data, .size = recs[i].len };
