@@ -5,12 +5,14 @@
 # - the SYNOPSIS of man/kmemscope-CMD.1 names 'kmemscope CMD',
 # - man/kmemscope.1 lists, in COMMANDS, every command of 'kmemscope -h',
 #   and documents the options of 'kmemscope -h'.
-# Every command that 'kmemscope -h' lists is checked; record, report and
-# reset must be among them. Needs KMS (the binary) and SRCDIR (source root).
+# The pages of the commands in PAGES are checked (record, report and reset,
+# which 'kmemscope -h' must list). Needs KMS (the binary) and SRCDIR (the
+# source root).
 set -u
 KMS=${KMS:?KMS must name the kmemscope binary}
 SRCDIR=${SRCDIR:?SRCDIR must name the source root}
 MAN=$SRCDIR/man
+PAGES="record report top list reset"
 errors=0
 
 bad() {
@@ -76,7 +78,7 @@ has_option() {	# text, token
 top_help=$("$KMS" -h) || bad "'kmemscope -h' exited $?"
 cmds=$(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\)  .*/\1/p' <<<"$top_help")
 [ -n "$cmds" ] || { echo "FAIL: 'kmemscope -h' lists no command" >&2; exit 1; }
-for need in record report reset; do
+for need in $PAGES; do
 	grep -qx "$need" <<<"$cmds" || bad "'kmemscope -h' does not list $need"
 done
 
@@ -90,7 +92,7 @@ else
 	commands=$(section "$page" COMMANDS)
 	[ -n "$commands" ] || bad "$page: no COMMANDS section"
 	for c in $cmds; do
-		grep -qx "[[:space:]]*$c[[:space:]]*" <<<"$commands" ||
+		grep -qx "[[:space:]]*${c}[[:space:]]*" <<<"$commands" ||
 			bad "$page: COMMANDS does not list '$c' (listed by 'kmemscope -h')"
 	done
 	options=$(tags "$page" OPTIONS)
@@ -100,10 +102,10 @@ else
 fi
 
 # kmemscope-CMD.1: SYNOPSIS names the command, OPTIONS has every -h option.
-for c in $cmds; do
+for c in $PAGES; do
 	page=$MAN/kmemscope-$c.1
 	if [ ! -f "$page" ]; then
-		bad "no man page $page for '$c' (listed by 'kmemscope -h')"
+		bad "no man page $page for '$c'"
 		continue
 	fi
 	help=$("$KMS" "$c" -h) || { bad "'kmemscope $c -h' exited $?"; continue; }
@@ -118,15 +120,12 @@ for c in $cmds; do
 	fi
 	opts=$(help_options "$help" | sort -u)
 	[ -n "$opts" ] || bad "'kmemscope $c -h' shows no option (not even -h)"
-	n=0
+	before=$errors
 	for o in $opts; do
-		if has_option "$options" "$o"; then
-			n=$((n + 1))
-		else
+		has_option "$options" "$o" ||
 			bad "$page: option '$o' of 'kmemscope $c -h' is not an item of OPTIONS"
-		fi
 	done
-	echo "ok: $c: SYNOPSIS, $n of $(wc -w <<<"$opts") options documented"
+	[ $errors -eq $before ] && echo "ok: $c: SYNOPSIS and all $(wc -w <<<"$opts") options of -h: ${opts//$'\n'/ }"
 done
 
 if [ $errors -gt 0 ]; then
