@@ -47,6 +47,8 @@ struct kms_analysis {
 	struct kms_hmap		slabinfo;	/* u32 cache -> si_val */
 	unsigned long long	events;
 	uint64_t		orders;		/* 0: every order */
+	struct tep_print_flag_sym *gfp_syms;	/* __print_flags table of gfp_flags */
+	struct kms_hmap		gfp_names;	/* u64 gfp -> u32 string id */
 	int			page_kib;
 };
 
@@ -102,6 +104,31 @@ static int64_t intern_str(struct strtab *t, const char *s)
 
 /* ---- setup ---- */
 
+/* The __print_flags() table applied to gfp_flags in a print format. */
+static struct tep_print_flag_sym *flags_in(struct tep_print_arg *arg)
+{
+	struct tep_print_flag_sym *s;
+
+	for (; arg; arg = arg->next) {
+		if (arg->type == TEP_PRINT_FLAGS && arg->flags.field &&
+		    arg->flags.field->type == TEP_PRINT_FIELD &&
+		    !strcmp(arg->flags.field->field.name, "gfp_flags"))
+			return arg->flags.flags;
+		if (arg->type == TEP_PRINT_OP &&
+		    ((s = flags_in(arg->op.left)) || (s = flags_in(arg->op.right))))
+			return s;
+	}
+	return NULL;
+}
+
+/* GFP flag names come from the data's own mm_page_alloc format. */
+static struct tep_print_flag_sym *find_gfp_syms(struct tep_handle *tep)
+{
+	struct tep_event *e = tep ? tep_find_event_by_name(tep, "kmem", "mm_page_alloc") : NULL;
+
+	return e ? flags_in(e->print_fmt.args) : NULL;
+}
+
 struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_proc_ops *ops)
 {
 	struct kms_analysis *a = calloc(1, sizeof(*a));
@@ -121,11 +148,13 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 	    kms_hmap_init(&a->procs, 4, sizeof(struct pi_val)) ||
 	    kms_hmap_init(&a->rss, 4, sizeof(struct rss_val)) ||
 	    kms_hmap_init(&a->syms, 8, 4) ||
-	    kms_hmap_init(&a->slabinfo, 4, sizeof(struct si_val))) {
+	    kms_hmap_init(&a->slabinfo, 4, sizeof(struct si_val)) ||
+	    kms_hmap_init(&a->gfp_names, 8, 4)) {
 		kms_analysis_free(a);
 		goto nomem;
 	}
 	intern_str(&a->strs, "");	/* id 0: empty */
+	a->gfp_syms = find_gfp_syms(tep);
 	return a;
 nomem:
 	kms_error("out of memory");
@@ -152,6 +181,7 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->rss);
 	kms_hmap_free(&a->syms);
 	kms_hmap_free(&a->slabinfo);
+	kms_hmap_free(&a->gfp_names);
 	free(a);
 }
 
@@ -584,6 +614,41 @@ static int64_t sym_of(struct kms_analysis *a, uint64_t addr)
 	return *id;
 }
 
+/* "GFP_KERNEL|__GFP_ZERO" as libtraceevent prints it; hex without a table. */
+static int64_t gfp_of(struct kms_analysis *a, uint64_t gfp)
+{
+	struct tep_print_flag_sym *s;
+	uint32_t *id;
+	char buf[512];
+	size_t len = 0;
+	uint64_t rest = gfp, v;
+	int added;
+
+	id = kms_hmap_get(&a->gfp_names, &gfp, &added);
+	if (!id)
+		return 0;
+	if (!added)
+		return *id;
+	buf[0] = '\0';
+	if (!a->gfp_syms)
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)gfp);
+	else if (!gfp)
+		snprintf(buf, sizeof(buf), "none");
+	for (s = a->gfp_syms; s && rest; s = s->next) {
+		v = strtoull(s->value, NULL, 0);
+		if (v && (rest & v) == v) {
+			len += snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "|" : "", s->str);
+			rest &= ~v;
+			if (len >= sizeof(buf))
+				break;
+		}
+	}
+	if (a->gfp_syms && rest && len < sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, "%s0x%llx", len ? "|" : "", (unsigned long long)rest);
+	*id = intern_str(&a->strs, buf);
+	return *id;
+}
+
 static int emit_pages(struct proj *p)
 {
 	const struct kms_table_def *d = p->def;
@@ -591,17 +656,15 @@ static int emit_pages(struct proj *p)
 	const void *kp;
 	void *vp;
 	size_t pos = 0;
-	char gfp[32];
 
 	while (kms_hmap_next(&a->page_alloc, &pos, &kp, &vp)) {
 		const struct pa_key *k = kp;
 		const struct cnt2 *c = vp;
 		int64_t kv[8] = { 0 }, m[MAXC] = { 0 };
 
-		snprintf(gfp, sizeof(gfp), "0x%llx", (unsigned long long)k->gfp);
 		setk(d, kv, "order", k->order);
 		setk(d, kv, "migratetype", k->mt);
-		setk(d, kv, "gfp", intern_str(&a->strs, gfp));
+		setk(d, kv, "gfp", gfp_of(a, k->gfp));
 		setk(d, kv, "pid", k->pid);
 		setk(d, kv, "comm", comm_of(a, k->pid));
 		setm(d, m, "count", c->count);

@@ -52,3 +52,17 @@ perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>); my $t = $d->{tables}
 	exit(($s{pp} == $s{pg} && $s{sc} == $s{sl} && $s{sp} == $s{sl}) ? 0 : 1)' <fx.json ||
 	fail "per-process or per-call-site tables do not add up to the totals"
 ok "$(wc -l <got) totals equal to trace-cmd's"
+
+# GFP flag sets are named from the file's own print format, as trace-cmd names them.
+cat >gfp.recipe <<EOR
+description pages by order and gfp
+event kmem:mm_page_alloc
+table pages by order,gfp
+EOR
+"$KMS" report -r ./gfp.recipe --json fx.dat >gfp.json || fail "report by gfp failed"
+perl -ne 'print "$1 $2\n" if / mm_page_alloc: .* order=(\d+) .*gfp_flags=(\S+)/' \
+	"$FIXTURES/live-6.18/tracecmd-report.txt" | sort | uniq -c | awk '{print $2, $3, $1}' | sort >gfp.expect
+perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>);
+	print "$_->{order} $_->{gfp} $_->{count}\n" for @{$d->{tables}{pages}}' <gfp.json | sort >gfp.got
+diff -u gfp.expect gfp.got || fail "per-order GFP flag sets differ from trace-cmd report"
+ok "$(wc -l <gfp.got) (order, GFP flags) groups equal to trace-cmd's"
