@@ -419,7 +419,69 @@ static int parse_symbols(struct parser *ps, struct kms_recipe_kprobe *kp, const 
 	}
 }
 
-/* kprobe NAME SYMBOL[|SYMBOL...] [ARG...] [optional] */
+static const char *const role_names[] = {
+	[KMS_ROLE_NONE] = "count", [KMS_ROLE_PAGE_OWNER] = "page_owner",
+	[KMS_ROLE_PAGE_ALLOC] = "page_alloc", [KMS_ROLE_KMALLOC] = "kmalloc",
+	[KMS_ROLE_CACHE_ALLOC] = "cache_alloc", [KMS_ROLE_FAULT] = "fault",
+};
+
+const char *kms_probe_role_name(int role)
+{
+	return role >= 0 && role < (int)KMS_ARRAY_SIZE(role_names) ? role_names[role] : "?";
+}
+
+/* Does one condition hold: an architecture, or >=X.Y / <X.Y? */
+static int cond_holds(const char *c, size_t len, const char *machine, int kver)
+{
+	unsigned int maj, min = 0;
+	char buf[32];
+	int n = 0;
+
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, c, len);
+	buf[len] = '\0';
+	if (buf[0] == '>' || buf[0] == '<') {
+		int ge = buf[0] == '>';
+		const char *v = buf + (ge ? (buf[1] == '=' ? 2 : -1) : 1);
+
+		if (!ge && buf[1] == '=')
+			return -1;
+		if (v < buf || sscanf(v, "%u.%u%n", &maj, &min, &n) != 2 || v[n])
+			return -1;
+		return ge ? kver >= (int)(maj * 1000 + min) : kver < (int)(maj * 1000 + min);
+	}
+	if (!is_ident(buf, len))
+		return -1;
+	return !strcmp(buf, machine);
+}
+
+int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver,
+			   const char **bare)
+{
+	const char *end, *c, *comma;
+	int ok = 1, r;
+
+	*bare = arg;
+	if (arg[0] != '{')
+		return 1;
+	end = strchr(arg, '}');
+	if (!end || end == arg + 1 || !end[1])
+		return -1;
+	for (c = arg + 1; c < end; c = comma + 1) {
+		comma = memchr(c, ',', end - c);
+		if (!comma)
+			comma = end;
+		r = cond_holds(c, comma - c, machine, kver);
+		if (r < 0)
+			return -1;
+		ok &= r;
+	}
+	*bare = end + 1;
+	return ok;
+}
+
+/* kprobe NAME SYMBOL[|SYMBOL...] [as ROLE] [ARG...] [optional] */
 static int parse_kprobe(struct parser *ps, char **pos)
 {
 	struct kms_recipe *r = ps->r;
@@ -449,10 +511,26 @@ static int parse_kprobe(struct parser *ps, char **pos)
 	if (parse_symbols(ps, kp, syms) < 0)
 		return -1;
 	while ((word = next_word(pos))) {
+		const char *bare;
+
 		if (!strcmp(word, "optional") && !**pos) {
 			kp->optional = 1;
 			break;
 		}
+		if (!strcmp(word, "as")) {
+			word = next_word(pos);
+			for (i = 0; word && i < (int)KMS_ARRAY_SIZE(role_names); i++)
+				if (!strcmp(word, role_names[i]))
+					break;
+			if (!word || i == (int)KMS_ARRAY_SIZE(role_names))
+				return perr(ps, "kprobe %s: unknown role '%s' (count, page_owner, page_alloc, kmalloc, cache_alloc or fault)",
+					    name, word ? word : "");
+			kp->role = i;
+			continue;
+		}
+		if (kms_kprobe_arg_applies(word, "x", 0, &bare) < 0 || !strchr(bare, '='))
+			return perr(ps, "kprobe %s: bad argument '%s' (NAME=FETCH[:TYPE], optionally after {COND,...})",
+				    name, word);
 		v = realloc(kp->args, (kp->nr_args + 1) * sizeof(char *));
 		if (!v)
 			return perr(ps, "out of memory");
@@ -461,6 +539,30 @@ static int parse_kprobe(struct parser *ps, char **pos)
 		if (!kp->args[kp->nr_args++])
 			return perr(ps, "out of memory");
 	}
+	return 0;
+}
+
+/* fallback RECIPE */
+static int parse_fallback(struct parser *ps, char **pos)
+{
+	char *name = next_word(pos);
+
+	if (!name || next_word(pos))
+		return perr(ps, "fallback: give exactly one recipe name");
+	if (ps->r->fallback)
+		return perr(ps, "fallback given twice");
+	ps->r->fallback = strdup(name);
+	return ps->r->fallback ? 0 : perr(ps, "out of memory");
+}
+
+/* require page_owner */
+static int parse_require(struct parser *ps, char **pos)
+{
+	char *what = next_word(pos);
+
+	if (!what || next_word(pos) || strcmp(what, "page_owner"))
+		return perr(ps, "require: unknown requirement '%s' (page_owner)", what ? what : "");
+	ps->r->requires |= KMS_REQ_PAGE_OWNER;
 	return 0;
 }
 
@@ -477,6 +579,8 @@ static int parse_line(struct parser *ps, char *line)
 		{ "snapshot",		parse_snapshot },
 		{ "table",		parse_table },
 		{ "kprobe",		parse_kprobe },
+		{ "fallback",		parse_fallback },
+		{ "require",		parse_require },
 	};
 	char *pos = line, *word;
 	size_t i;
@@ -488,7 +592,7 @@ static int parse_line(struct parser *ps, char *line)
 	for (i = 0; i < KMS_ARRAY_SIZE(directives); i++)
 		if (!strcmp(directives[i].name, word))
 			return directives[i].parse(ps, &pos);
-	return perr(ps, "unknown directive '%s' (expected description, event, buffer, snapshot, table or kprobe)",
+	return perr(ps, "unknown directive '%s' (expected description, event, buffer, snapshot, table, kprobe, fallback or require)",
 		    word);
 }
 
@@ -582,6 +686,7 @@ void kms_recipe_free(struct kms_recipe *r)
 		free_strv(r->kprobes[i].args, r->kprobes[i].nr_args);
 	}
 	free(r->kprobes);
+	free(r->fallback);
 	free(r->description);
 	free(r->path);
 	free(r->name);

@@ -11,9 +11,19 @@
  *   snapshot NAME                         /proc/NAME before and after:
  *                                         slabinfo|buddyinfo|meminfo|vmstat
  *   table NAME [by KEY[,KEY]...] [sort COLUMN] [limit N]
- *   kprobe NAME SYMBOL[|SYMBOL...] [ARG...] [optional]
- *                                         reserved: parsed and kept, run by
- *                                         a later version
+ *   kprobe NAME SYMBOL[|SYMBOL...] [as ROLE] [ARG...] [optional]
+ *                                         a kprobe on the first symbol the
+ *                                         kernel has; SYMBOL%return for a
+ *                                         return probe; ARG is a fetch
+ *                                         argument NAME=FETCH[:TYPE], with an
+ *                                         optional {COND,...} prefix: an
+ *                                         architecture (x86_64, aarch64) or a
+ *                                         kernel version (>=6.9, <5.10);
+ *                                         ROLE says what the analysers make
+ *                                         of it (see enum kms_probe_role)
+ *   fallback RECIPE                       the tracepoint recipe to run where
+ *                                         kprobes cannot be used
+ *   require page_owner                    the kernel must track page owners
  *
  * Table names, their keys and columns come from the table catalogue
  * (kms_table_find()).
@@ -39,8 +49,21 @@ struct kms_recipe_table {
 	int				line;
 };
 
+/* What a probe's hits mean to the analysers. */
+enum kms_probe_role {
+	KMS_ROLE_NONE = 0,	/* counted per process only */
+	KMS_ROLE_PAGE_OWNER,	/* a page_owner function: seed 001's log line */
+	KMS_ROLE_PAGE_ALLOC,	/* a page allocation; arg "order" */
+	KMS_ROLE_KMALLOC,	/* a kmalloc; arg "size" */
+	KMS_ROLE_CACHE_ALLOC,	/* a kmem_cache_alloc; args "size", "name" */
+	KMS_ROLE_FAULT,		/* a page fault; arg "address", "flags" */
+};
+
+#define KMS_REQ_PAGE_OWNER	(1 << 0)
+
 struct kms_recipe_kprobe {
 	char	*name;
+	int	role;		/* enum kms_probe_role */
 	char	**symbols;	/* ordered alternatives */
 	int	nr_symbols;
 	char	**args;		/* fetch arguments, as written */
@@ -67,6 +90,8 @@ struct kms_recipe {
 	struct kms_recipe_kprobe	*kprobes;
 	int				nr_kprobes;
 	unsigned int			snapshots;	/* enum kms_snapshot bits */
+	char				*fallback;	/* recipe to run without kprobes */
+	unsigned int			requires;	/* KMS_REQ_* bits */
 	unsigned long			buffer_kb;	/* 0: default */
 };
 
@@ -78,6 +103,15 @@ struct kms_recipe {
 struct kms_recipe *kms_recipe_parse(const char *path,
 				    int (*known_event)(const char *sys, const char *name));
 void kms_recipe_free(struct kms_recipe *r);
+/* Role name ("fault") of a probe role. */
+const char *kms_probe_role_name(int role);
+/*
+ * Whether a kprobe argument applies on this machine (machine as uname -m,
+ * kernel version as major * 1000 + minor), and the argument without its
+ * {COND} prefix. Returns 1 when it applies, 0 when not, -1 when malformed.
+ */
+int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver,
+			   const char **bare);
 
 /*
  * Find a recipe by name in the build tree's recipes/ (when running
