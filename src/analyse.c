@@ -10,6 +10,7 @@
 #include "analyse.h"
 #include "hmap.h"
 #include "kms.h"
+#include "recipe.h"
 
 enum { SRC_EVENT, SRC_SIZECLASS, SRC_INFERRED, SRC_UNKNOWN };
 static const char *const src_names[] = { "event", "size-class", "inferred", "unknown" };
@@ -26,6 +27,7 @@ struct sl_key { uint32_t cache, src; int32_t pid; uint32_t pad; uint64_t call_si
 struct sl_val { int64_t allocs, frees, live, bytes_req, bytes_alloc; };
 struct ft_val { uint64_t faults, user, kernel, read, write, exec; };
 struct fm_key { int32_t pid; uint32_t map; };
+struct probe_key { int32_t probe, pid; };
 struct live_val { struct sl_key k; int64_t req, alloc; };
 struct pi_val { uint32_t comm; int32_t mem_known; long long vm, rss, majflt; };
 struct rss_val { int32_t pid, pad; int64_t size[4]; };
@@ -49,6 +51,10 @@ struct kms_analysis {
 	uint64_t		orders;		/* 0: every order */
 	struct tep_print_flag_sym *gfp_syms;	/* __print_flags table of gfp_flags */
 	struct kms_hmap		gfp_names;	/* u64 gfp -> u32 string id */
+	struct kms_hmap		probes;		/* probe_key -> u64 hits */
+	struct kms_hmap		probe_orders;	/* probe_key (pid = order) -> u64 hits */
+	int64_t			*probe_names;	/* string ids, by recipe kprobe index */
+	int			nr_probes;
 	int			page_kib;
 };
 
@@ -149,7 +155,9 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 	    kms_hmap_init(&a->rss, 4, sizeof(struct rss_val)) ||
 	    kms_hmap_init(&a->syms, 8, 4) ||
 	    kms_hmap_init(&a->slabinfo, 4, sizeof(struct si_val)) ||
-	    kms_hmap_init(&a->gfp_names, 8, 4)) {
+	    kms_hmap_init(&a->gfp_names, 8, 4) ||
+	    kms_hmap_init(&a->probes, sizeof(struct probe_key), 8) ||
+	    kms_hmap_init(&a->probe_orders, sizeof(struct probe_key), 8)) {
 		kms_analysis_free(a);
 		goto nomem;
 	}
@@ -182,7 +190,24 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->syms);
 	kms_hmap_free(&a->slabinfo);
 	kms_hmap_free(&a->gfp_names);
+	kms_hmap_free(&a->probes);
+	kms_hmap_free(&a->probe_orders);
+	free(a->probe_names);
 	free(a);
+}
+
+int kms_analysis_set_probes(struct kms_analysis *a, const struct kms_recipe *r)
+{
+	int i;
+
+	free(a->probe_names);
+	a->probe_names = calloc(r->nr_kprobes + 1, sizeof(*a->probe_names));
+	if (!a->probe_names)
+		return kms_error("out of memory");
+	for (i = 0; i < r->nr_kprobes; i++)
+		a->probe_names[i] = intern_str(&a->strs, r->kprobes[i].name);
+	a->nr_probes = r->nr_kprobes;
+	return 0;
 }
 
 void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask)
@@ -234,6 +259,19 @@ static const char *kmalloc_class(unsigned long long bytes, char *buf, size_t len
 	return bytes > 8192 ? "kmalloc-large" : "kmalloc-?";
 }
 
+/* The smallest kmalloc class holding a request (kprobes see only the size). */
+static const char *kmalloc_class_of_req(unsigned long long req, char *buf, size_t len)
+{
+	static const unsigned int classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512,
+						1024, 2048, 4096, 8192 };
+	size_t i;
+
+	for (i = 0; i < KMS_ARRAY_SIZE(classes); i++)
+		if (req <= classes[i])
+			return kmalloc_class(classes[i], buf, len);
+	return "kmalloc-large";
+}
+
 static int slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct sl_key k = { .pid = ev->pid, .call_site = ev->call_site };
@@ -243,7 +281,9 @@ static int slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	int64_t id;
 
 	if (ev->type == KMS_EV_KMALLOC || ev->type == KMS_EV_KMALLOC_NODE) {
-		id = intern_str(&a->strs, kmalloc_class(ev->bytes_alloc, buf, sizeof(buf)));
+		id = intern_str(&a->strs, ev->bytes_alloc || !ev->bytes_req ?
+			kmalloc_class(ev->bytes_alloc, buf, sizeof(buf)) :
+			kmalloc_class_of_req(ev->bytes_req, buf, sizeof(buf)));
 		k.src = SRC_SIZECLASS;
 	} else if (ev->name && ev->name_len) {
 		id = intern(&a->strs, ev->name, ev->name_len);
@@ -447,6 +487,22 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 		return fault(a, ev) < 0 ? kms_error("out of memory") : 0;
 	case KMS_EV_PRINT:
 		return snapshot_line(a, ev);
+	case KMS_EV_PROBE: {
+		struct probe_key k = { ev->probe, ev->pid };
+		uint64_t *n = kms_hmap_get(&a->probes, &k, NULL);
+
+		if (!n)
+			return kms_error("out of memory");
+		(*n)++;
+		if (KMS_HAS(ev, KMS_F_ORDER)) {
+			k.pid = ev->order;
+			n = kms_hmap_get(&a->probe_orders, &k, NULL);
+			if (!n)
+				return kms_error("out of memory");
+			(*n)++;
+		}
+		return 0;
+	}
 	case KMS_EV_RSS_STAT:
 		if (ev->curr && ev->member >= 0 && ev->member < 4) {
 			uint32_t id = ev->mm_id;
@@ -787,6 +843,37 @@ static int emit_slabinfo(struct proj *p)
 	return 0;
 }
 
+static int emit_probes(struct proj *p)
+{
+	const struct kms_table_def *d = p->def;
+	struct kms_analysis *a = p->a;
+	int orders = !strcmp(d->name, "probe_orders");
+	struct kms_hmap *m = orders ? &a->probe_orders : &a->probes;
+	const void *kp;
+	void *vp;
+	size_t pos = 0;
+
+	while (kms_hmap_next(m, &pos, &kp, &vp)) {
+		const struct probe_key *k = kp;
+		int64_t kv[8] = { 0 }, mm[MAXC] = { 0 };
+
+		if (k->probe < 0 || k->probe >= a->nr_probes)
+			continue;
+		setk(d, kv, "probe", a->probe_names[k->probe]);
+		if (orders) {
+			setk(d, kv, "order", k->pid);
+			setm(d, mm, "pages", *(uint64_t *)vp << (k->pid & 31));
+		} else {
+			setk(d, kv, "pid", k->pid);
+			setk(d, kv, "comm", comm_of(a, k->pid));
+		}
+		setm(d, mm, "hits", *(uint64_t *)vp);
+		if (emit(p, kv, mm))
+			return -1;
+	}
+	return 0;
+}
+
 /* Memory columns of one process: end sample, last sample, rss_stat, or none. */
 static const char *proc_mem(struct kms_analysis *a, int32_t pid, int64_t *vm, int64_t *rss,
 			    int64_t *maj, int *have_vm)
@@ -940,7 +1027,9 @@ int kms_analysis_table(struct kms_analysis *a, const struct kms_recipe_table *rt
 	}
 	if (kms_hmap_init(&p.groups, sizeof(struct grp_key), sizeof(struct grp_val)))
 		return kms_error("out of memory");
-	if (!strncmp(n, "page", 4))
+	if (!strncmp(n, "probe", 5))
+		ret = emit_probes(&p);
+	else if (!strncmp(n, "page", 4))
 		ret = emit_pages(&p);
 	else if (!strcmp(n, "slabinfo"))
 		ret = emit_slabinfo(&p);

@@ -60,6 +60,8 @@ int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after);
 void kms_analysis_sample_procs(struct kms_analysis *a);
 /* Count only page events of these orders (bit N: order N; 0: all). */
 void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
+/* Name the recipe's kprobes, for the probes tables. */
+int kms_analysis_set_probes(struct kms_analysis *a, const struct kms_recipe *r);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 

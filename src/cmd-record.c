@@ -17,6 +17,8 @@
 
 #include "capture.h"
 #include "child.h"
+#include "cmdutil.h"
+#include "kprobe.h"
 #include "cmd.h"
 #include "kms.h"
 #include "orders.h"
@@ -37,6 +39,7 @@ struct record {
 	const char		*output;
 	const char		*recipe;
 	unsigned int		snapshots;	/* enum kms_snapshot bits from the recipe */
+	struct kms_recipe	*rc;
 	uint64_t		orders;		/* --order, 0: every order */
 	struct kms_event_spec	*specs;
 	int			nr_specs;
@@ -400,21 +403,13 @@ static int parse_args(struct record *r, int argc, char **argv)
 	return 0;
 }
 
-static int known_event(const char *sys, const char *name)
-{
-	return tracefs_event_file_exists(NULL, sys, name, "enable");
-}
-
 /* Take the recipe's events, filters and buffer size (-e and -b still add or override). */
-static int load_recipe(struct record *r)
+static int load_recipe(struct record *r, int *status)
 {
 	struct kms_recipe *rc;
-	char *path;
 	int i;
 
-	path = kms_recipe_locate(r->recipe);
-	rc = path ? kms_recipe_parse(path, known_event) : NULL;
-	free(path);
+	rc = r->rc = cmd_load_recipe(r->recipe, 1, status);
 	if (!rc)
 		return -1;
 	for (i = 0; i < rc->nr_events; i++) {
@@ -422,8 +417,8 @@ static int load_recipe(struct record *r)
 
 		snprintf(spec, sizeof(spec), "%s:%s", rc->events[i].system, rc->events[i].name);
 		if (add_spec(r, spec) < 0) {
-			kms_recipe_free(rc);
-			return kms_error("out of memory");
+			*status = cmd_error("out of memory");
+			return -1;
 		}
 		if (rc->events[i].filter)
 			r->specs[r->nr_specs - 1].filter = strdup(rc->events[i].filter);
@@ -432,7 +427,6 @@ static int load_recipe(struct record *r)
 	if (!r->buffer_kb)
 		r->buffer_kb = rc->buffer_kb;
 	r->snapshots = rc->snapshots;
-	kms_recipe_free(rc);
 	return 0;
 }
 
@@ -514,11 +508,6 @@ static int enable_events(struct record *r)
 	return n ? 0 : kms_error("none of the kmem or exceptions events exist on this kernel");
 }
 
-static void stale_removed(const char *name, void *ctx)
-{
-	fprintf(stderr, "kmemscope: removed stale instance %s\n", name);
-}
-
 static int cmd_record(int argc, char **argv)
 {
 	struct record r;
@@ -533,11 +522,8 @@ static int cmd_record(int argc, char **argv)
 		return cmd_help(&cmd_record_entry);
 	if (ret)
 		goto free_args;
-	if (r.recipe && load_recipe(&r) < 0) {
-		cmd_error("%s", kms_strerror());
-		status = KMS_EXIT_USAGE;
+	if (r.recipe && load_recipe(&r, &status) < 0)
 		goto free_args;
-	}
 	if (r.orders && !r.nr_specs && add_spec(&r, "kmem:mm_page_alloc") < 0) {
 		status = cmd_error("out of memory");
 		goto free_args;
@@ -546,7 +532,8 @@ static int cmd_record(int argc, char **argv)
 		status = cmd_core_error();
 		goto free_args;
 	}
-	if (kms_reset_stale(stale_removed, NULL) < 0) {
+	if (kms_reset_stale(cmd_stale_removed, NULL) < 0 ||
+	    kms_kprobes_reset_stale(cmd_stale_removed, NULL) < 0) {
 		status = cmd_core_error();
 		goto free_args;
 	}
@@ -563,7 +550,9 @@ static int cmd_record(int argc, char **argv)
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	masked = true;
-	if (kms_session_create(&r.session, r.buffer_kb) < 0 || enable_events(&r) < 0) {
+	if (kms_session_create(&r.session, r.buffer_kb) < 0 ||
+	    ((r.nr_specs || !r.rc || !r.rc->nr_kprobes) && enable_events(&r) < 0) ||
+	    cmd_setup_probes(&r.session, r.rc) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
@@ -644,6 +633,7 @@ free_args:
 	}
 	free(r.specs);
 	free(r.pids);
+	kms_recipe_free(r.rc);
 	return ret > 1 ? ret : status;
 }
 

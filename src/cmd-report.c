@@ -25,6 +25,8 @@ struct report {
 	bool			events;
 	bool			json;
 	bool			csv;
+	bool			probe_log;	/* seed 001's page_owner lines */
+	const struct kms_recipe	*rc;
 	const char		*table;
 	const char		*recipe;
 	uint64_t		orders;
@@ -48,6 +50,29 @@ static int print_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 	trace_seq_terminate(&r->seq);
 	fputs(r->seq.buffer, stdout);
 	putchar('\n');
+	return ferror(stdout) ? -1 : 0;
+}
+
+/* --probe-log: "page_owner info {set}: timestamp=%llu pid=%d proc_name=%s". */
+static int log_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
+		      long long missed, void *ctx)
+{
+	struct report *r = ctx;
+	const struct kms_recipe_kprobe *kp;
+	struct kms_ev ev;
+	char label[64], *u;
+
+	if (!rec || !kms_decode(r->dec, rec, &ev) || ev.probe < 0)
+		return 0;
+	kp = &r->rc->kprobes[ev.probe];
+	if (kp->role != KMS_ROLE_PAGE_OWNER)
+		return 0;
+	snprintf(label, sizeof(label), "%s", kp->name);
+	for (u = label; *u; u++)
+		if (*u == '_')
+			*u = ' ';
+	printf("page_owner info {%s}: timestamp=%llu pid=%d proc_name=%s\n", label,
+	       (unsigned long long)ev.ts, ev.pid, tep_data_comm_from_pid(tep, ev.pid));
 	return ferror(stdout) ? -1 : 0;
 }
 
@@ -80,6 +105,21 @@ static char *missing_events(const struct kms_recipe *rc, struct tep_handle *tep)
 			break;
 		out = tmp;
 		len += sprintf(out + len, "%s%s:%s", len ? " " : "", sys, name);
+	}
+	for (i = 0; i < rc->nr_kprobes; i++) {
+		struct tep_event **ev = tep_list_events(tep, TEP_EVENT_SORT_ID);
+		int j, found = 0;
+
+		for (j = 0; ev && ev[j]; j++)
+			found |= !strcmp(ev[j]->name, rc->kprobes[i].name) &&
+				 !strncmp(ev[j]->system, "kmemscope_", 10);
+		if (found)
+			continue;
+		tmp = realloc(out, len + strlen(rc->kprobes[i].name) + 10);
+		if (!tmp)
+			break;
+		out = tmp;
+		len += sprintf(out + len, "%skprobe:%s", len ? " " : "", rc->kprobes[i].name);
 	}
 	return out;
 }
@@ -137,6 +177,7 @@ static int cmd_report(int argc, char **argv)
 		{ "csv", no_argument, NULL, 'C' },
 		{ "table", required_argument, NULL, 'T' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "probe-log", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -168,6 +209,9 @@ static int cmd_report(int argc, char **argv)
 			break;
 		case 'T':
 			r.table = optarg;
+			break;
+		case 'L':
+			r.probe_log = true;
 			break;
 		case 'O':
 			if (kms_orders_parse(optarg, &r.orders))
@@ -218,8 +262,14 @@ static int cmd_report(int argc, char **argv)
 		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
 		if (r.an)
 			kms_analysis_set_orders(r.an, r.orders);
+		r.rc = rc;
 		r.missing = missing_events(rc, r.f.tep);
-		if (!r.an || kms_file_iterate(&r.f, analyse_record, &r) < 0)
+		if (!r.an || kms_decoder_add_probes(r.dec, rc) < 0 ||
+		    kms_analysis_set_probes(r.an, rc) < 0)
+			ret = cmd_core_error();
+		else if (r.probe_log)
+			ret = kms_file_iterate(&r.f, log_record, &r) < 0 ? cmd_core_error() : 0;
+		else if (kms_file_iterate(&r.f, analyse_record, &r) < 0)
 			ret = cmd_core_error();
 		else
 			ret = print_tables(&r, rc);
@@ -238,7 +288,7 @@ const struct cmd_entry cmd_report_entry = {
 	.summary = "print the tables of a recording (ours or trace-cmd's), or its events",
 	.usage =
 	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
-	"                        [--order SET] [--events] [-i FILE | FILE]\n"
+	"                        [--order SET] [--events | --probe-log] [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
 	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
@@ -251,6 +301,8 @@ const struct cmd_entry cmd_report_entry = {
 	"  --table NAME   only this table of the recipe (required with --csv)\n"
 	"  --order SET    count only page allocations and frees of these orders,\n"
 	"                 e.g. 2,3,9 or 3- (3 and above)\n"
+	"  --probe-log    print the recipe's page_owner probe hits in seed 001's\n"
+	"                 line format: page_owner info {set}: timestamp= pid= proc_name=\n"
 	"  --events       print every event in the line format of trace-cmd report\n"
 	"  -h             show this help\n",
 	.exec = cmd_report,

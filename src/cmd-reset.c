@@ -4,19 +4,21 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "kms.h"
+#include "kprobe.h"
 #include "session.h"
 
 static void removed(const char *name, void *ctx)
 {
-	printf("removed stale instance %s\n", name);
+	printf("removed stale %s %s\n", strchr(name, '/') ? "kprobe" : "instance", name);
 }
 
 static int cmd_reset(int argc, char **argv)
 {
-	int opt, n;
+	int opt, n, k;
 
 	while ((opt = getopt(argc, argv, "+h")) != -1) {
 		switch (opt) {
@@ -31,6 +33,10 @@ static int cmd_reset(int argc, char **argv)
 	n = kms_reset_stale(removed, NULL);
 	if (n < 0)
 		return cmd_core_error();
+	k = kms_kprobes_reset_stale(removed, NULL);
+	if (k < 0)
+		return cmd_core_error();
+	n += k;
 	if (n == 0)
 		printf("nothing to remove\n");
 	return KMS_EXIT_OK;
@@ -42,9 +48,10 @@ const struct cmd_entry cmd_reset_entry = {
 	.usage =
 	"usage: kmemscope reset [-h]\n"
 	"\n"
-	"Removes tracefs instances named kmemscope-PID whose owner process is\n"
-	"gone, and prints each one it removes. Instances of a kmemscope that is\n"
-	"still running, and anything kmemscope did not create, are left alone.\n"
+	"Removes tracefs instances named kmemscope-PID, and kprobes in groups\n"
+	"kmemscope_PID, whose owner process is gone, and prints each one it\n"
+	"removes. Those of a kmemscope that is still running, and anything\n"
+	"kmemscope did not create, are left alone.\n"
 	"\n"
 	"  -h      show this help\n",
 	.exec = cmd_reset,

@@ -19,6 +19,8 @@
 #include "analyse.h"
 #include "capture.h"
 #include "child.h"
+#include "cmdutil.h"
+#include "kprobe.h"
 #include "cmd.h"
 #include "decode.h"
 #include "kms.h"
@@ -216,11 +218,6 @@ static int show(struct top *t, bool tty)
 	return ferror(stdout) ? kms_error("write error on stdout") : 0;
 }
 
-static int known_event(const char *sys, const char *name)
-{
-	return tracefs_event_file_exists(NULL, sys, name, "enable");
-}
-
 static int parse_args(struct top *t, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -294,14 +291,8 @@ static int parse_args(struct top *t, int argc, char **argv)
 static int setup(struct top *t)
 {
 	struct kms_proc_ops ops;
-	char *path;
 	int i;
 
-	path = kms_recipe_locate(t->recipe_name ? t->recipe_name : "overview");
-	t->rc = path ? kms_recipe_parse(path, known_event) : NULL;
-	free(path);
-	if (!t->rc)
-		return -1;
 	if (kms_session_create(&t->session, t->rc->buffer_kb) < 0)
 		return -1;
 	for (i = 0; i < t->rc->nr_events; i++) {
@@ -329,8 +320,12 @@ static int setup(struct top *t)
 	}
 	if (t->nr_pids && kms_session_set_pids(&t->session, t->pids, t->nr_pids, 0) < 0)
 		return -1;
+	if (cmd_setup_probes(&t->session, t->rc) < 0)
+		return -1;
 	t->tep = kms_capture_tep(&t->session);
 	t->dec = t->tep ? kms_decoder_new(t->tep) : NULL;
+	if (t->dec && kms_decoder_add_probes(t->dec, t->rc) < 0)
+		return -1;
 	t->pi = t->dec ? kms_procinfo_new() : NULL;
 	if (!t->pi)
 		return -1;
@@ -339,6 +334,8 @@ static int setup(struct top *t)
 	if (!t->an)
 		return -1;
 	kms_analysis_set_orders(t->an, t->orders);
+	if (kms_analysis_set_probes(t->an, t->rc) < 0)
+		return -1;
 	if (t->rc->snapshots & KMS_SNAP_SLABINFO) {
 		char *s = kms_read_file("/proc/slabinfo", NULL);
 
@@ -364,7 +361,11 @@ static int cmd_top(int argc, char **argv)
 		return cmd_help(&cmd_top_entry);
 	if (ret)
 		goto out;
-	if (kms_reset_stale(NULL, NULL) < 0) {
+	t.rc = cmd_load_recipe(t.recipe_name ? t.recipe_name : "overview", 1, &status);
+	if (!t.rc)
+		goto out;
+	if (kms_reset_stale(cmd_stale_removed, NULL) < 0 ||
+	    kms_kprobes_reset_stale(cmd_stale_removed, NULL) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
@@ -376,8 +377,7 @@ static int cmd_top(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, &old);
 	masked = true;
 	if (setup(&t) < 0) {
-		status = strstr(kms_strerror(), ".recipe:") ? (cmd_error("%s", kms_strerror()), KMS_EXIT_USAGE)
-							      : cmd_core_error();
+		status = cmd_core_error();
 		goto out;
 	}
 	t.reader = kms_reader_start(&t.session, t.interval * 500 > 500 ? 500 : t.interval * 500,

@@ -14,6 +14,8 @@ enum {
 	KMS_EXIT_ERROR		= 1,	/* the command failed */
 	KMS_EXIT_USAGE		= 2,	/* bad command line or input */
 	KMS_EXIT_NOTRACEFS	= 3,	/* tracefs missing or not writable */
+	KMS_EXIT_UNSUPPORTED	= 6,	/* the recipe cannot run on this kernel */
+	KMS_EXIT_LOCKDOWN	= 7,	/* lockdown=confidentiality closes tracefs */
 };
 
 struct cmd_entry {

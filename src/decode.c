@@ -10,6 +10,7 @@
 
 #include "decode.h"
 #include "kms.h"
+#include "recipe.h"
 
 static const struct {
 	const char *system, *name;
@@ -43,6 +44,8 @@ static const char *const field_names[KMS_F__MAX] = {
 
 struct ev_desc {
 	enum kms_ev_type		type;
+	int				probe;		/* recipe kprobe index, or -1 */
+	int				role;		/* its enum kms_probe_role */
 	unsigned int			have;
 	struct tep_format_field		*f[KMS_F__MAX];
 };
@@ -52,13 +55,15 @@ struct kms_decoder {
 	int			max_id;
 	struct ev_desc		**by_id;		/* indexed by event id */
 	struct ev_desc		desc[KMS_EV__MAX];
+	struct ev_desc		*probes;		/* one per recipe kprobe */
+	int			nr_probes;
 };
 
 const char *kms_ev_name(enum kms_ev_type t)
 {
 	static char buf[KMS_EV__MAX][48];
 
-	if (t <= KMS_EV_NONE || t >= KMS_EV__MAX)
+	if (t <= KMS_EV_NONE || t >= KMS_EV__MAX || !ev_names[t].name)
 		return "?";
 	if (!buf[t][0])
 		snprintf(buf[t], sizeof(buf[t]), "%s:%s", ev_names[t].system,
@@ -84,7 +89,11 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 		return NULL;
 	}
 	d->tep = tep;
+	for (t = 0; t < KMS_EV__MAX; t++)
+		d->desc[t].probe = -1;
 	for (t = 1; t < KMS_EV__MAX; t++) {
+		if (!ev_names[t].name)	/* kprobe roles: see kms_decoder_add_probes() */
+			continue;
 		event = tep_find_event_by_name(tep, ev_names[t].system, ev_names[t].name);
 		if (!event)
 			continue;
@@ -105,17 +114,77 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 		return NULL;
 	}
 	for (t = 1; t < KMS_EV__MAX; t++) {
-		event = tep_find_event_by_name(tep, ev_names[t].system, ev_names[t].name);
+		event = ev_names[t].name ?
+			tep_find_event_by_name(tep, ev_names[t].system, ev_names[t].name) : NULL;
 		if (event)
 			d->by_id[event->id] = &d->desc[t];
 	}
 	return d;
 }
 
+/* Probe fields are the recipe's argument names. */
+static const struct {
+	enum kms_field	f;
+	const char	*arg;
+} probe_args[] = {
+	{ KMS_F_ORDER, "order" }, { KMS_F_BYTES_REQ, "size" }, { KMS_F_NAME, "name" },
+	{ KMS_F_PTR, "ptr" }, { KMS_F_ADDRESS, "address" }, { KMS_F_ERROR_CODE, "flags" },
+};
+
+int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
+{
+	struct tep_event **events = tep_list_events(d->tep, TEP_EVENT_SORT_ID), *e;
+	int i, j;
+	size_t k;
+
+	if (!r->nr_kprobes)
+		return 0;
+	d->probes = calloc(r->nr_kprobes, sizeof(*d->probes));
+	if (!d->probes)
+		return kms_error("out of memory");
+	d->nr_probes = r->nr_kprobes;
+	for (i = 0; i < r->nr_kprobes; i++) {
+		struct ev_desc *pd = &d->probes[i];
+
+		pd->probe = i;
+		pd->role = r->kprobes[i].role;
+		switch (pd->role) {
+		case KMS_ROLE_PAGE_ALLOC: pd->type = KMS_EV_PAGE_ALLOC; break;
+		case KMS_ROLE_KMALLOC: pd->type = KMS_EV_KMALLOC; break;
+		case KMS_ROLE_CACHE_ALLOC: pd->type = KMS_EV_CACHE_ALLOC; break;
+		case KMS_ROLE_FAULT: pd->type = KMS_EV_FAULT_USER; break;
+		default: pd->type = KMS_EV_PROBE;
+		}
+		for (j = 0, e = NULL; events && events[j]; j++)
+			if (!strcmp(events[j]->name, r->kprobes[i].name) &&
+			    !strncmp(events[j]->system, "kmemscope_", 10))
+				e = events[j];
+		if (!e)
+			continue;	/* skipped optional probe, or not in this file */
+		for (k = 0; k < KMS_ARRAY_SIZE(probe_args); k++) {
+			pd->f[probe_args[k].f] = tep_find_field(e, probe_args[k].arg);
+			if (pd->f[probe_args[k].f])
+				pd->have |= 1U << probe_args[k].f;
+		}
+		if (e->id > d->max_id) {
+			struct ev_desc **n = realloc(d->by_id, (e->id + 1) * sizeof(*n));
+
+			if (!n)
+				return kms_error("out of memory");
+			memset(n + d->max_id + 1, 0, (e->id - d->max_id) * sizeof(*n));
+			d->by_id = n;
+			d->max_id = e->id;
+		}
+		d->by_id[e->id] = pd;
+	}
+	return 0;
+}
+
 void kms_decoder_free(struct kms_decoder *d)
 {
 	if (!d)
 		return;
+	free(d->probes);
 	free(d->by_id);
 	free(d);
 }
@@ -218,5 +287,13 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
 	if (desc->f[KMS_F_BUF])
 		read_string(desc->f[KMS_F_BUF], rec, &ev->buf, &ev->buf_len);
+	ev->probe = desc->probe;
+	if (desc->role == KMS_ROLE_FAULT) {
+		/* handle_mm_fault flags: FAULT_FLAG_WRITE 1<<0, USER 1<<6, INSTRUCTION 1<<8 */
+		unsigned long long fl = ev->error_code;
+
+		ev->type = (fl & (1 << 6)) ? KMS_EV_FAULT_USER : KMS_EV_FAULT_KERNEL;
+		ev->error_code = (fl & 1 ? 0x2 : 0) | (fl & (1 << 8) ? 0x10 : 0);
+	}
 	return 1;
 }

@@ -25,6 +25,7 @@ enum kms_ev_type {
 	KMS_EV_FAULT_USER,
 	KMS_EV_FAULT_KERNEL,
 	KMS_EV_PRINT,		/* ftrace:print, carries kmemscope's /proc snapshots */
+	KMS_EV_PROBE,		/* a recipe kprobe counted per process */
 	KMS_EV__MAX
 };
 
@@ -58,6 +59,7 @@ struct kms_ev {
 	int			accounted;
 	const char		*name;		/* points into the record */
 	int			name_len;
+	int			probe;		/* recipe kprobe index, or -1 */
 	const char		*buf;		/* ftrace:print text, into the record */
 	int			buf_len;
 	/* faults */
@@ -81,6 +83,14 @@ void kms_decoder_free(struct kms_decoder *d);
 /* Decode a record; returns 1 for a kmem/exceptions event, 0 for others. */
 int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	       struct kms_ev *ev);
+struct kms_recipe;
+/*
+ * Decode the recipe's kprobes too: each probe event (found by name in a
+ * kmemscope_<pid> group) becomes the event its role says, with its fetch
+ * arguments "order", "size", "name", "ptr", "address" and "flags" as fields.
+ */
+int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r);
+
 /* "system:event" for a type, e.g. "kmem:mm_page_alloc". */
 const char *kms_ev_name(enum kms_ev_type t);
 /* Which fields this source's format has for a type (bits of enum kms_field). */

@@ -431,7 +431,7 @@ const char *kms_probe_role_name(int role)
 }
 
 /* Does one condition hold: an architecture, or >=X.Y / <X.Y? */
-static int cond_holds(const char *c, size_t len, const char *machine, int kver)
+static int cond_holds(const char *c, size_t len, const char *machine, int kver, int btf)
 {
 	unsigned int maj, min = 0;
 	char buf[32];
@@ -453,10 +453,12 @@ static int cond_holds(const char *c, size_t len, const char *machine, int kver)
 	}
 	if (!is_ident(buf, len))
 		return -1;
+	if (!strcmp(buf, "btf") || !strcmp(buf, "nobtf"))
+		return !strcmp(buf, "btf") == !!btf;
 	return !strcmp(buf, machine);
 }
 
-int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver,
+int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver, int btf,
 			   const char **bare)
 {
 	const char *end, *c, *comma;
@@ -472,7 +474,7 @@ int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver,
 		comma = memchr(c, ',', end - c);
 		if (!comma)
 			comma = end;
-		r = cond_holds(c, comma - c, machine, kver);
+		r = cond_holds(c, comma - c, machine, kver, btf);
 		if (r < 0)
 			return -1;
 		ok &= r;
@@ -528,7 +530,7 @@ static int parse_kprobe(struct parser *ps, char **pos)
 			kp->role = i;
 			continue;
 		}
-		if (kms_kprobe_arg_applies(word, "x", 0, &bare) < 0 || !strchr(bare, '='))
+		if (kms_kprobe_arg_applies(word, "x", 0, 0, &bare) < 0 || !strchr(bare, '='))
 			return perr(ps, "kprobe %s: bad argument '%s' (NAME=FETCH[:TYPE], optionally after {COND,...})",
 				    name, word);
 		v = realloc(kp->args, (kp->nr_args + 1) * sizeof(char *));

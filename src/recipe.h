@@ -17,8 +17,9 @@
  *                                         return probe; ARG is a fetch
  *                                         argument NAME=FETCH[:TYPE], with an
  *                                         optional {COND,...} prefix: an
- *                                         architecture (x86_64, aarch64) or a
- *                                         kernel version (>=6.9, <5.10);
+ *                                         architecture (x86_64, aarch64), a
+ *                                         kernel version (>=6.9, <5.10), btf
+ *                                         or nobtf (BTF argument names);
  *                                         ROLE says what the analysers make
  *                                         of it (see enum kms_probe_role)
  *   fallback RECIPE                       the tracepoint recipe to run where
@@ -107,10 +108,11 @@ void kms_recipe_free(struct kms_recipe *r);
 const char *kms_probe_role_name(int role);
 /*
  * Whether a kprobe argument applies on this machine (machine as uname -m,
- * kernel version as major * 1000 + minor), and the argument without its
- * {COND} prefix. Returns 1 when it applies, 0 when not, -1 when malformed.
+ * kernel version as major * 1000 + minor, btf set when probes take BTF
+ * argument names), and the argument without its {COND} prefix. Returns 1
+ * when it applies, 0 when not, -1 when malformed.
  */
-int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver,
+int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver, int btf,
 			   const char **bare);
 
 /*

@@ -15,6 +15,7 @@
 #include <tracefs.h>
 
 #include "kms.h"
+#include "kprobe.h"
 #include "session.h"
 
 /* Write a string to an instance file, recording a readable error. */
@@ -226,6 +227,8 @@ void kms_session_destroy(struct kms_session *s)
 		tracefs_instance_free(s->inst);
 		s->inst = NULL;
 	}
+	/* Probes go after the instance, which no longer has them enabled. */
+	kms_kprobes_destroy(s);
 	for (i = 0; i < s->nr_enabled; i++)
 		free(s->enabled[i]);
 	free(s->enabled);

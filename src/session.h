@@ -26,6 +26,7 @@ struct kms_session {
 	int			subbuf_size;	/* from the instance's header_page */
 	int			long_size;	/* commit field size */
 	int			markers;	/* trace_marker was written */
+	void			*probes;	/* kprobes made for it (kprobe.c) */
 	char			**enabled;	/* "system/event" of enabled events */
 	int			nr_enabled;
 };

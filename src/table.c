@@ -79,6 +79,19 @@ static const struct kms_col_def c_fmap[] = {
 	{ "mapping", "MAPPING", KMS_COL_STR }, { "faults", "FAULTS", KMS_COL_INT },
 };
 
+static const char *const k_probes[] = { "probe", "pid", "comm", NULL };
+static const struct kms_col_def c_probes[] = {
+	{ "probe", "PROBE", KMS_COL_STR }, { "pid", "PID", KMS_COL_INT },
+	{ "comm", "COMM", KMS_COL_STR }, { "hits", "HITS", KMS_COL_INT },
+};
+
+static const char *const k_porders2[] = { "probe", "order", NULL };
+static const struct kms_col_def c_porders2[] = {
+	{ "probe", "PROBE", KMS_COL_STR }, { "order", "ORDER", KMS_COL_INT },
+	{ "hits", "HITS", KMS_COL_INT }, { "pages", "PAGES", KMS_COL_INT },
+	{ "kib", "SIZE", KMS_COL_KIB },
+};
+
 static const struct kms_table_def tables[] = {
 	{ "pages", "Page allocations by order", k_pages, d_pages, COLS(c_pages), "count" },
 	{ "pages_by_process", "Page allocations by process and order", k_pproc, k_pproc,
@@ -95,11 +108,15 @@ static const struct kms_table_def tables[] = {
 	{ "faults", "Page faults by process", k_faults, k_faults, COLS(c_faults), "faults" },
 	{ "faults_by_mapping", "Page faults by process and mapping", k_fmap, k_fmap,
 	  COLS(c_fmap), "faults" },
+	{ "probes", "kprobe hits by function and process", k_probes, k_probes,
+	  COLS(c_probes), "hits" },
+	{ "probe_orders", "kprobe hits by function and page order", k_porders2, k_porders2,
+	  COLS(c_porders2), "hits" },
 };
 
 static const struct kms_table_def *const table_list[] = {
 	&tables[0], &tables[1], &tables[2], &tables[3], &tables[4],
-	&tables[5], &tables[6], &tables[7], &tables[8], NULL,
+	&tables[5], &tables[6], &tables[7], &tables[8], &tables[9], &tables[10], NULL,
 };
 
 const struct kms_table_def *const *kms_tables(void)

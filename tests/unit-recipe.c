@@ -320,8 +320,12 @@ static void test_shipped(const char *srcdir)
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		r = kms_recipe_parse(path, fixture_event);
 		CHECK(r, "shipped recipe: %s", kms_strerror());
-		CHECK(!r || (r->description && r->nr_tables > 0 && r->nr_events > 0),
-		      "%s: no description, table or event", path);
+		CHECK(!r || (r->description && r->nr_tables > 0 &&
+			     (r->nr_events > 0 || r->nr_kprobes > 0)),
+		      "%s: no description, table, event or kprobe", path);
+		/* A kprobe recipe runs elsewhere as its tracepoint fallback, or needs page_owner. */
+		CHECK(!r || !r->nr_kprobes || r->fallback || (r->requires & KMS_REQ_PAGE_OWNER),
+		      "%s: kprobes without a fallback or a requirement", path);
 		kms_recipe_free(r);
 		n++;
 	}
