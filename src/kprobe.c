@@ -24,7 +24,11 @@ struct kms_symtab {
 int kms_kprobes_available(void)
 {
 	/* dynamic_events also exists for uprobes alone: kprobe_events is the test */
-	return tracefs_file_exists(NULL, "kprobe_events");
+	char *path = tracefs_get_tracing_file("kprobe_events");
+	int ok = path && access(path, F_OK) == 0;
+
+	tracefs_put_tracing_file(path);
+	return ok;
 }
 
 int kms_kernel_version(void)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "hostcheck.h"
 #include "kms.h"
 
 static const struct cmd_entry *const commands[] = {
@@ -17,6 +18,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_report_entry,
 	&cmd_top_entry,
 	&cmd_list_entry,
+	&cmd_check_entry,
 	&cmd_reset_entry,
 };
 
@@ -53,7 +55,14 @@ int cmd_help(const struct cmd_entry *e)
 int cmd_core_error(void)
 {
 	const char *msg = kms_strerror();
+	char level[32];
 
+	/* Under lockdown=confidentiality tracefs fails in many ways: name the cause. */
+	if ((strstr(msg, "tracefs") || strstr(msg, "instance") || strstr(msg, "kprobe")) &&
+	    kms_lockdown_level(level, sizeof(level)) == 0 && !strcmp(level, "confidentiality")) {
+		cmd_error("lockdown=confidentiality closes tracefs (%s)", msg);
+		return KMS_EXIT_LOCKDOWN;
+	}
 	cmd_error("%s", msg);
 	if (strstr(msg, "tracefs") && (strstr(msg, "mounted") || strstr(msg, "instance")))
 		return KMS_EXIT_NOTRACEFS;

@@ -12,7 +12,7 @@ set -u
 KMS=${KMS:?KMS must name the kmemscope binary}
 SRCDIR=${SRCDIR:?SRCDIR must name the source root}
 MAN=$SRCDIR/man
-PAGES="record report top list reset"
+PAGES="record report top list check reset"
 errors=0
 
 bad() {
