@@ -2,7 +2,8 @@
 # Overhead of recording on a kmem-heavy workload, as ratios to the same
 # workload untraced, all measured in one run (ROUNDS rounds, median):
 #   untraced | events on, no reader (the kernel's own cost) | kmemscope record
-#   | perf kmem record | bpftrace counting the same tracepoints
+#   | kmemscope top (live aggregation) | perf record of the same tracepoints
+#   | bpftrace counting them
 # Usage (root): bench/overhead.sh [ITERATIONS] [ROUNDS]
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,6 +32,16 @@ run_kmemscope() {
 	for e in $EVENTS; do args="$args -e kmem:$e"; done
 	$KMS record -q -o $OUT/k.dat $args -- $LOAD $ITER
 }
+run_ktop() {
+	{
+		echo "description bench"
+		for e in $EVENTS; do echo "event kmem:$e"; done
+		echo "table slab"
+		echo "table pages"
+	} >$OUT/bench.recipe
+	$KMS top -r $OUT/bench.recipe --json -n 1 -- $LOAD $ITER >$OUT/top.out
+	head -1 $OUT/top.out
+}
 run_perf() {
 	local args=""
 	for e in $EVENTS; do args="$args -e kmem:$e"; done
@@ -42,7 +53,7 @@ run_bpftrace() {
 	bpftrace -q -e "$probes { @[probe] = count(); } END { clear(@); }" -c "$LOAD $ITER" 2>/dev/null | head -1
 }
 
-modes="untraced nreader kmemscope"
+modes="untraced nreader kmemscope ktop"
 command -v perf >/dev/null && perf list 2>/dev/null | grep -q kmem:kmalloc && modes="$modes perf"
 command -v bpftrace >/dev/null && modes="$modes bpftrace"
 for r in $(seq $ROUNDS); do
