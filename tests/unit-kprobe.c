@@ -27,8 +27,9 @@ static char notices[1024];
 
 /*
  * The kernel's probe files accumulate the lines written to them; a plain
- * file would be overwritten, so dynamic_events is a FIFO whose every write
- * a thread appends to `written`.
+ * file would be overwritten, so dynamic_events is a FIFO whose writes a
+ * thread appends to `written` (libtracefs ends definitions with a newline,
+ * removals without one).
  */
 static pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
 static char written[8192];
@@ -40,26 +41,21 @@ static void *fifo_reader(void *arg)
 	ssize_t n;
 	int fd;
 
+	/* Held open read-write: never an EOF, and writers never meet a closed pipe. */
 	snprintf(path, sizeof(path), "%s/dynamic_events", dir);
-	for (;;) {
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			return NULL;
-		while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-			buf[n] = '\0';
-			if (!strcmp(buf, "STOP")) {
-				close(fd);
-				return NULL;
-			}
-			pthread_mutex_lock(&wlock);
-			strncat(written, buf, sizeof(written) - strlen(written) - 1);
-			/* the kernel takes one definition per write */
-			if (buf[n - 1] != '\n')
-				strncat(written, "\n", sizeof(written) - strlen(written) - 1);
-			pthread_mutex_unlock(&wlock);
-		}
-		close(fd);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		pthread_mutex_lock(&wlock);
+		strncat(written, buf, sizeof(written) - strlen(written) - 1);
+		pthread_mutex_unlock(&wlock);
+		if (strstr(buf, "STOP"))
+			break;
 	}
+	close(fd);
+	return NULL;
 }
 
 static void fifo_start(void)
