@@ -415,6 +415,25 @@ static int fault(struct kms_analysis *a, const struct kms_ev *ev)
 
 static int slabinfo_line(struct kms_analysis *a, const char *line, int after);
 
+/* Every kprobe hit, whatever its role, per process and (with an order) per order. */
+static int count_probe(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	struct probe_key k = { ev->probe, ev->pid };
+	uint64_t *n = kms_hmap_get(&a->probes, &k, NULL);
+
+	if (!n)
+		return -1;
+	(*n)++;
+	if (KMS_HAS(ev, KMS_F_ORDER)) {
+		k.pid = ev->order;
+		n = kms_hmap_get(&a->probe_orders, &k, NULL);
+		if (!n)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 /* "kmemscope-snapshot slabinfo before|after LINE", written by record. */
 static int snapshot_line(struct kms_analysis *a, const struct kms_ev *ev)
 {
@@ -452,6 +471,8 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	a->events++;
 	if (!proc_seen(a, ev->pid))
 		return kms_error("out of memory");
+	if (ev->probe >= 0 && count_probe(a, ev) < 0)
+		return kms_error("out of memory");
 	switch (ev->type) {
 	case KMS_EV_PAGE_ALLOC: {
 		struct pa_key k = { .pid = ev->pid, .order = ev->order,
@@ -487,22 +508,8 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 		return fault(a, ev) < 0 ? kms_error("out of memory") : 0;
 	case KMS_EV_PRINT:
 		return snapshot_line(a, ev);
-	case KMS_EV_PROBE: {
-		struct probe_key k = { ev->probe, ev->pid };
-		uint64_t *n = kms_hmap_get(&a->probes, &k, NULL);
-
-		if (!n)
-			return kms_error("out of memory");
-		(*n)++;
-		if (KMS_HAS(ev, KMS_F_ORDER)) {
-			k.pid = ev->order;
-			n = kms_hmap_get(&a->probe_orders, &k, NULL);
-			if (!n)
-				return kms_error("out of memory");
-			(*n)++;
-		}
-		return 0;
-	}
+	case KMS_EV_PROBE:
+		return 0;	/* counted above */
 	case KMS_EV_RSS_STAT:
 		if (ev->curr && ev->member >= 0 && ev->member < 4) {
 			uint32_t id = ev->mm_id;

@@ -14,6 +14,8 @@ enum {
 	KMS_EXIT_ERROR		= 1,	/* the command failed */
 	KMS_EXIT_USAGE		= 2,	/* bad command line or input */
 	KMS_EXIT_NOTRACEFS	= 3,	/* tracefs missing or not writable */
+	KMS_EXIT_NOPROCESS	= 4,	/* no such process, or it exited during the read */
+	KMS_EXIT_PERM		= 5,	/* permission denied (another user's process) */
 	KMS_EXIT_UNSUPPORTED	= 6,	/* the recipe cannot run on this kernel */
 	KMS_EXIT_LOCKDOWN	= 7,	/* lockdown=confidentiality closes tracefs */
 };
@@ -31,6 +33,7 @@ extern const struct cmd_entry cmd_reset_entry;
 extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_pagemap_entry;
 
 /* Print "kmemscope: msg" to stderr; returns KMS_EXIT_ERROR. */
 int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "cmdutil.h"
+#include "hostcheck.h"
 #include "kms.h"
 #include "kprobe.h"
 
@@ -32,9 +33,17 @@ struct kms_recipe *cmd_load_recipe(const char *name, int live, int *status)
 {
 	struct kms_recipe *rc = parse(name, live), *fb;
 	struct kms_symtab *syms;
+	char level[32];
 	const char *why;
 
 	if (!rc) {
+		/* Under lockdown=confidentiality no event exists: say why. */
+		if (live && kms_lockdown_level(level, sizeof(level)) == 0 &&
+		    !strcmp(level, "confidentiality")) {
+			cmd_error("lockdown=confidentiality closes tracefs (%s)", kms_strerror());
+			*status = KMS_EXIT_LOCKDOWN;
+			return NULL;
+		}
 		cmd_error("%s", kms_strerror());
 		*status = KMS_EXIT_USAGE;
 		return NULL;

@@ -19,6 +19,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_top_entry,
 	&cmd_list_entry,
 	&cmd_check_entry,
+	&cmd_pagemap_entry,
 	&cmd_reset_entry,
 };
 

@@ -153,33 +153,37 @@ cJSON *out_json_new(const struct out_meta *m)
 	return doc;
 }
 
+cJSON *out_json_row(const struct kms_rows *r, size_t i)
+{
+	cJSON *row = cJSON_CreateObject();
+	int j;
+
+	for (j = 0; row && j < r->ncols; j++) {
+		const struct kms_cell *c = &r->cells[i * r->ncols + j];
+		const struct kms_col_def *cd = &r->def->cols[r->cols[j]];
+
+		if (c->null)
+			cJSON_AddNullToObject(row, cd->name);
+		else if (cd->type == KMS_COL_STR)
+			cJSON_AddStringToObject(row, cd->name, c->s ? c->s : "");
+		else if (cd->type == KMS_COL_PCT)
+			cJSON_AddNumberToObject(row, cd->name, c->d);
+		else
+			cJSON_AddNumberToObject(row, cd->name, (double)c->i);
+	}
+	return row;
+}
+
 int out_json_add(cJSON *doc, const struct kms_rows *r)
 {
 	cJSON *tables = cJSON_GetObjectItem(doc, "tables");
 	cJSON *arr = cJSON_AddArrayToObject(tables, r->def->name);
 	size_t i;
-	int j;
 
 	if (!arr)
 		return -1;
-	for (i = 0; i < r->nrows; i++) {
-		cJSON *row = cJSON_CreateObject();
-
-		for (j = 0; j < r->ncols; j++) {
-			const struct kms_cell *c = &r->cells[i * r->ncols + j];
-			const struct kms_col_def *cd = &r->def->cols[r->cols[j]];
-
-			if (c->null)
-				cJSON_AddNullToObject(row, cd->name);
-			else if (cd->type == KMS_COL_STR)
-				cJSON_AddStringToObject(row, cd->name, c->s ? c->s : "");
-			else if (cd->type == KMS_COL_PCT)
-				cJSON_AddNumberToObject(row, cd->name, c->d);
-			else
-				cJSON_AddNumberToObject(row, cd->name, (double)c->i);
-		}
-		cJSON_AddItemToArray(arr, row);
-	}
+	for (i = 0; i < r->nrows; i++)
+		cJSON_AddItemToArray(arr, out_json_row(r, i));
 	if (r->note[0]) {
 		cJSON *notes = cJSON_GetObjectItem(doc, "notes");
 

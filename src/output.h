@@ -27,6 +27,8 @@ void out_csv_table(FILE *f, const struct kms_rows *rows);
 /* A JSON document with the top-level keys; tables are added to it. */
 cJSON *out_json_new(const struct out_meta *m);
 int out_json_add(cJSON *doc, const struct kms_rows *rows);
+/* Row i of a table as a JSON object (for documents of their own shape). */
+cJSON *out_json_row(const struct kms_rows *rows, size_t i);
 /* Print and free the document: pretty, or on one line. */
 int out_json_print(FILE *f, cJSON *doc, int one_line);
 

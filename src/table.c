@@ -119,6 +119,70 @@ static const struct kms_table_def *const table_list[] = {
 	&tables[5], &tables[6], &tables[7], &tables[8], &tables[9], &tables[10], NULL,
 };
 
+/*
+ * Snapshot tables (kmemscope pagemap): printed by their command, never
+ * named by recipes, so kms_table_find() and kms_tables() leave them out.
+ */
+static const struct kms_col_def c_pagemap[] = {
+	{ "start", "START", KMS_COL_STR }, { "end", "END", KMS_COL_STR },
+	{ "perms", "PERMS", KMS_COL_STR }, { "size_kib", "SIZE", KMS_COL_KIB },
+	{ "present", "PRESENT", KMS_COL_INT }, { "swapped", "SWAPPED", KMS_COL_INT },
+	{ "soft_dirty", "SOFT_DIRTY", KMS_COL_INT }, { "exclusive", "EXCL", KMS_COL_INT },
+	{ "file_shared", "FILE/SHARED", KMS_COL_INT }, { "uffd_wp", "UFFD_WP", KMS_COL_INT },
+	{ "uss_kib", "USS", KMS_COL_KIB }, { "pss_kib", "PSS", KMS_COL_KIB },
+	{ "memcg", "MEMCG", KMS_COL_INT }, { "name", "NAME", KMS_COL_STR },
+};
+
+static const struct kms_col_def c_pmtotals[] = {
+	{ "mappings", "MAPPINGS", KMS_COL_INT }, { "size_kib", "SIZE", KMS_COL_KIB },
+	{ "present", "PRESENT", KMS_COL_INT }, { "swapped", "SWAPPED", KMS_COL_INT },
+	{ "soft_dirty", "SOFT_DIRTY", KMS_COL_INT }, { "exclusive", "EXCL", KMS_COL_INT },
+	{ "file_shared", "FILE/SHARED", KMS_COL_INT }, { "uffd_wp", "UFFD_WP", KMS_COL_INT },
+	{ "uss_kib", "USS", KMS_COL_KIB }, { "pss_kib", "PSS", KMS_COL_KIB },
+	{ "memcg", "MEMCG", KMS_COL_INT },
+};
+
+static const struct kms_col_def c_pmflags[] = {
+	{ "start", "START", KMS_COL_STR }, { "anon", "ANON", KMS_COL_INT },
+	{ "thp", "THP", KMS_COL_INT }, { "ksm", "KSM", KMS_COL_INT },
+	{ "zero_page", "ZERO_PAGE", KMS_COL_INT }, { "huge", "HUGE", KMS_COL_INT },
+	{ "compound_head", "C_HEAD", KMS_COL_INT }, { "compound_tail", "C_TAIL", KMS_COL_INT },
+	{ "lru", "LRU", KMS_COL_INT }, { "active", "ACTIVE", KMS_COL_INT },
+	{ "dirty", "DIRTY", KMS_COL_INT }, { "swapbacked", "SWAPBACKED", KMS_COL_INT },
+	{ "unevictable", "UNEVICTABLE", KMS_COL_INT }, { "idle", "IDLE", KMS_COL_INT },
+	{ "pgtable", "PGTABLE", KMS_COL_INT }, { "slab", "SLAB", KMS_COL_INT },
+	{ "buddy", "BUDDY", KMS_COL_INT }, { "name", "NAME", KMS_COL_STR },
+};
+
+static const struct kms_col_def c_pmhist[] = {
+	{ "flag", "FLAG", KMS_COL_STR }, { "bit", "BIT", KMS_COL_INT },
+	{ "pages", "PAGES", KMS_COL_INT }, { "kib", "SIZE", KMS_COL_KIB },
+	{ "pct", "%PRESENT", KMS_COL_PCT },
+};
+
+static const char *const k_none[] = { NULL };
+
+static const struct kms_table_def snap_tables[] = {
+	{ "pagemap", "Pages by mapping (present, swapped, ... in pages)", k_none, k_none,
+	  COLS(c_pagemap), "start" },
+	{ "pagemap_totals", "Totals for the process (in pages)", k_none, k_none,
+	  COLS(c_pmtotals), "present" },
+	{ "pagemap_mapping_flags", "Page flags by mapping (present pages with the flag)",
+	  k_none, k_none, COLS(c_pmflags), "start" },
+	{ "pagemap_flags", "Page flags of the whole process", k_none, k_none,
+	  COLS(c_pmhist), "bit" },
+};
+
+const struct kms_table_def *kms_snapshot_table(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < KMS_ARRAY_SIZE(snap_tables); i++)
+		if (!strcmp(snap_tables[i].name, name))
+			return &snap_tables[i];
+	return NULL;
+}
+
 const struct kms_table_def *const *kms_tables(void)
 {
 	return table_list;

@@ -38,6 +38,8 @@ const struct kms_table_def *kms_table_find(const char *name);
 int kms_table_col(const struct kms_table_def *def, const char *col);
 /* Index of a key in def->keys, or -1. */
 int kms_table_key(const struct kms_table_def *def, const char *key);
+/* A snapshot table (pagemap, pagemap_flags, ...) by name; NULL if unknown. */
+const struct kms_table_def *kms_snapshot_table(const char *name);
 /* All tables, NULL-terminated. */
 const struct kms_table_def *const *kms_tables(void);
 

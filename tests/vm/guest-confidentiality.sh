@@ -45,8 +45,18 @@ else
 fi
 [ ! -e /tmp/c.dat ] || info "an output file was left: $(ls -l /tmp/c.dat* 2>&1 | oneline)"
 
-## kmemscope check (facts, not asserted)
+## the documented code (7) and message, from record, top and check
+run rec "$KMS" record -e kmem:mm_page_alloc -d 1 -o /tmp/c.dat
+[ "$rc" = 7 ] && grep -q 'lockdown=confidentiality closes tracefs' /tmp/rec.err &&
+	pass record-lockdown-code "exit 7: $(head_of /tmp/rec.err 1)" ||
+	fail record-lockdown-code "exit $rc: $(head_of /tmp/rec.err 2)"
+run top "$KMS" top -r faults -n 1 -- /touchmem -m 1
+[ "$rc" = 7 ] && grep -q 'lockdown=confidentiality closes tracefs' /tmp/top.err &&
+	pass top-lockdown-code "exit 7: $(head_of /tmp/top.err 1)" ||
+	fail top-lockdown-code "exit $rc: $(head_of /tmp/top.err 2)"
 run chk "$KMS" check
 info "kmemscope check exit: $rc"
 show "check" /tmp/chk.out /tmp/chk.err
+[ "$rc" = 7 ] && grep -q 'lockdown=confidentiality closes tracefs' /tmp/chk.out /tmp/chk.err &&
+	pass check-lockdown-code "exit 7" || fail check-lockdown-code "exit $rc: $(head_of /tmp/chk.err 2)"
 dmesg | grep -i -e lockdown -e tracing | show dmesg
