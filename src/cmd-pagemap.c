@@ -295,7 +295,7 @@ static void print_text(struct pm_out *o, const struct pm_opts *opt)
 	printf("pid %d (%s)   mappings: %zu", pm->pid, pm->comm, pm->nmaps);
 	if (!opt->all_maps && empty)
 		printf(", %zu without pages not shown (--all-maps shows them)", empty);
-	printf("   page size: %ld\n", pm->page_size);
+	printf("   page size: %ld bytes\n", pm->page_size);
 	if (pm->pfns_readable)
 		printf("PFNs: readable\n");
 	if (pm->pfns_readable && pm->total.memcg)

@@ -1,26 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The pagemap snapshot of one process: parse /proc/PID/maps, read
- * /proc/PID/pagemap per mapping in large aligned batches, decode the
- * entries with the documented bit layout, then (when PFNs are visible)
- * attribute kpageflags, kpagecount and kpagecgroup data to each mapping.
+ * The pagemap snapshot of one process: with the mappings of
+ * /proc/PID/maps (pmproc.c), read /proc/PID/pagemap per mapping in large
+ * aligned batches, decode the entries with the documented bit layout,
+ * then (when PFNs are visible) attribute kpageflags, kpagecount and
+ * kpagecgroup data (kpage.c) to each mapping.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "kms.h"
 #include "kpage.h"
 #include "pagemap.h"
+#include "pmproc.h"
 
 /* Pagemap entries per pread (512 KiB). */
 #define PM_BATCH	65536
-/* Inaccessible mappings larger than this are reservations: not scanned. */
+/*
+ * Mappings this large are scanned for populated ranges first, with
+ * PAGEMAP_SCAN. Where the kernel lacks it, inaccessible mappings larger
+ * than PM_MAX_NOACCESS are taken for reservations and not scanned.
+ */
+#define PM_SCAN_MIN	(32ULL << 20)
+#define PM_SCAN_REGIONS	1024
 #define PM_MAX_NOACCESS	(64ULL << 30)
+
+/* PAGEMAP_SCAN of <linux/fs.h> (Linux 6.7), which older headers lack. */
+struct kms_page_region {
+	uint64_t	start, end, categories;
+};
+
+struct kms_pm_scan_arg {
+	uint64_t	size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t	category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+#define KMS_PAGEMAP_SCAN	_IOWR('f', 16, struct kms_pm_scan_arg)
+#define KMS_PAGE_IS_PRESENT	(1 << 3)
+#define KMS_PAGE_IS_SWAPPED	(1 << 4)
 
 static const char *const kpf_names[KMS_KPF_NR] = {
 	"LOCKED", "ERROR", "REFERENCED", "UPTODATE", "DIRTY", "LRU", "ACTIVE",
@@ -71,83 +93,6 @@ const int *kms_kpf_mapping_flags(int *n)
 	return mapping_flags;
 }
 
-/* Record an error message with its errno class; returns -1. */
-static int __attribute__((format(printf, 3, 4))) fail(int *err, int e, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	*err = e;
-	return kms_error("%s", msg);
-}
-
-/* Has the process gone (no /proc entry, or a zombie without memory)? */
-static int proc_gone(const char *procdir, int pid)
-{
-	char path[4096], *stat, *rp;
-	int gone;
-
-	snprintf(path, sizeof(path), "%s/%d/stat", procdir, pid);
-	stat = kms_read_file(path, NULL);
-	if (!stat)
-		return 1;
-	rp = strrchr(stat, ')');
-	gone = !rp || rp[1] != ' ' || rp[2] == 'Z' || rp[2] == 'X';
-	free(stat);
-	return gone;
-}
-
-/* Parse one line of /proc/PID/maps into m; -1 when malformed. */
-static int parse_map_line(char *line, struct kms_mapping *m)
-{
-	unsigned long long start, end, off, ino;
-	unsigned int major, minor;
-	char perms[8];
-	int pos = 0;
-	char *name;
-
-	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off,
-		   &major, &minor, &ino, &pos) < 7 || !pos || end < start)
-		return -1;
-	name = line + pos;
-	while (*name == ' ')
-		name++;
-	m->start = start;
-	m->end = end;
-	snprintf(m->perms, sizeof(m->perms), "%.4s", perms);
-	m->offset = off;
-	m->inode = ino;
-	m->name = strdup(*name ? name : "[anon]");
-	return m->name ? 0 : -1;
-}
-
-/* All mappings of /proc/PID/maps text; -1 on a malformed line or ENOMEM. */
-static int parse_maps(char *text, struct kms_pagemap *pm, int *err)
-{
-	size_t cap = 0;
-	char *line, *save = NULL;
-
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (pm->nmaps == cap) {
-			struct kms_mapping *t;
-
-			cap = cap ? cap * 2 : 64;
-			t = realloc(pm->maps, cap * sizeof(*t));
-			if (!t)
-				return fail(err, ENOMEM, "out of memory");
-			pm->maps = t;
-		}
-		memset(&pm->maps[pm->nmaps], 0, sizeof(*pm->maps));
-		if (parse_map_line(line, &pm->maps[pm->nmaps]))
-			return fail(err, EIO, "malformed line in maps of pid %d: %.80s", pm->pid, line);
-		pm->nmaps++;
-	}
-	return 0;
-}
-
 /* Append one PFN. */
 static int pfn_push(struct pfnvec *pv, uint64_t pfn)
 {
@@ -165,15 +110,16 @@ static int pfn_push(struct pfnvec *pv, uint64_t pfn)
 }
 
 /*
- * Read the pagemap entries of one mapping in batches and count their bits.
- * Returns 0, 1 when the file ended early (the process exited, or the
- * mapping lies past the task size, as [vsyscall] does), -1 on error.
+ * Read the pagemap entries of [start, end) in batches and count their bits
+ * into c. Returns 0, 1 when the file ended early (the process exited, or
+ * the range lies past the task size, as [vsyscall] does), -1 on error.
  */
-static int scan_map(int fd, long psz, struct kms_mapping *m, uint64_t *buf, struct pfnvec *pv)
+static int scan_range(int fd, long psz, uint64_t start, uint64_t end,
+		      struct kms_pm_counts *c, uint64_t *buf, struct pfnvec *pv)
 {
-	uint64_t vpn = m->start / psz, end = m->end / psz;
-	struct kms_pm_counts *c = &m->c;
+	uint64_t vpn = start / psz;
 
+	end /= psz;
 	while (vpn < end) {
 		size_t want = end - vpn < PM_BATCH ? end - vpn : PM_BATCH, n, i;
 		ssize_t r;
@@ -210,6 +156,49 @@ static int scan_map(int fd, long psz, struct kms_mapping *m, uint64_t *buf, stru
 	return 0;
 }
 
+/*
+ * Read only the populated parts of a large mapping: the PAGEMAP_SCAN ioctl
+ * (Linux 6.7) walks the page tables and returns the ranges that hold
+ * present or swapped pages, skipping empty page tables whole. Returns as
+ * scan_range(), or -2 when the kernel lacks the ioctl (nothing was read).
+ */
+static int scan_sparse(int fd, long psz, struct kms_mapping *m, uint64_t *buf,
+		       struct pfnvec *pv)
+{
+	struct kms_page_region reg[PM_SCAN_REGIONS];
+	struct kms_pm_scan_arg a;
+	uint64_t start = m->start;
+	int i, n, r;
+
+	/* The kernel fills reg; valgrind cannot know that of this ioctl. */
+	memset(reg, 0, sizeof(reg));
+	while (start < m->end) {
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.start = start;
+		a.end = m->end;
+		a.vec = (uintptr_t)reg;
+		a.vec_len = PM_SCAN_REGIONS;
+		a.category_anyof_mask = KMS_PAGE_IS_PRESENT | KMS_PAGE_IS_SWAPPED;
+		a.return_mask = a.category_anyof_mask;
+		n = ioctl(fd, KMS_PAGEMAP_SCAN, &a);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return start == m->start ? -2 : -1;
+		for (i = 0; i < n; i++) {
+			r = scan_range(fd, psz, reg[i].start, reg[i].end, &m->c, buf, pv);
+			if (r)
+				return r;
+		}
+		if (a.walk_end <= start)
+			break;
+		start = a.walk_end;
+	}
+	m->c.pages = (m->end - m->start) / psz;
+	return 0;
+}
+
 /* Add the pagemap-only counts of src to dst. */
 static void add_counts(struct kms_pm_counts *dst, const struct kms_pm_counts *src)
 {
@@ -228,50 +217,117 @@ static void add_counts(struct kms_pm_counts *dst, const struct kms_pm_counts *sr
 	dst->pss += src->pss;
 }
 
-/* Majority vote (Boyer-Moore) over memcg inodes, then the winner's count. */
-struct vote {
-	uint64_t	cand, n;
+/* Pages per memory cgroup; a process's pages are in a few cgroups at most. */
+#define TALLY_SLOTS	32
+
+struct tally {
+	uint64_t	ino[TALLY_SLOTS], n[TALLY_SLOTS];
+	int		len;
 };
 
-/* One vote for a memcg inode. */
-static void vote(struct vote *v, uint64_t ino)
+/* Count one page charged to memcg ino (past TALLY_SLOTS cgroups, dropped). */
+static void tally_add(struct tally *t, uint64_t ino)
 {
-	if (!v->n)
-		v->cand = ino;
-	v->n += v->cand == ino ? 1 : -1;
+	int i;
+
+	for (i = 0; i < t->len; i++)
+		if (t->ino[i] == ino)
+			break;
+	if (i == t->len) {
+		if (t->len == TALLY_SLOTS)
+			return;
+		t->ino[t->len] = ino;
+		t->n[t->len++] = 0;
+	}
+	t->n[i]++;
+}
+
+/* The memcg with the most pages into c (0 when no page has one). */
+static void tally_top(const struct tally *t, struct kms_pm_counts *c)
+{
+	int i;
+
+	c->memcg = 0;
+	c->memcg_pages = 0;
+	for (i = 0; i < t->len; i++)
+		if (t->n[i] > c->memcg_pages) {
+			c->memcg = t->ino[i];
+			c->memcg_pages = t->n[i];
+		}
 }
 
 /*
  * Attribute PFN data to the mappings: slice[i]..slice[i+1] are the
  * indexes in pv of mapping i's present pages. Fills flags, USS, PSS and
- * memcg of every mapping and of the total.
+ * memcg of every mapping, and the memcg of the total.
  */
 static void attribute(struct kms_pagemap *pm, const struct kms_kpage *kp,
 		      const struct pfnvec *pv, const size_t *slice)
 {
-	struct vote all = { 0 };
+	struct tally all = { .len = 0 };
 	size_t m, i;
 	long k;
 
 	for (m = 0; m < pm->nmaps; m++) {
 		struct kms_pm_counts *c = &pm->maps[m].c;
-		struct vote one = { 0 };
+		struct tally one = { .len = 0 };
 
 		for (i = slice[m]; i < slice[m + 1]; i++) {
 			k = kms_kpage_find(kp, pv->v[i]);
 			kms_kpage_account(c, kp, k);
 			if (kp->cgroup && kp->cgroup[k]) {
-				vote(&one, kp->cgroup[k]);
-				vote(&all, kp->cgroup[k]);
+				tally_add(&one, kp->cgroup[k]);
+				tally_add(&all, kp->cgroup[k]);
 			}
 		}
-		c->memcg = one.n ? one.cand : 0;
-		for (i = slice[m]; c->memcg && i < slice[m + 1]; i++)
-			c->memcg_pages += kp->cgroup[kms_kpage_find(kp, pv->v[i])] == c->memcg;
+		tally_top(&one, c);
 	}
-	pm->total.memcg = all.n ? all.cand : 0;
-	for (i = 0; pm->total.memcg && i < pv->len; i++)
-		pm->total.memcg_pages += kp->cgroup[kms_kpage_find(kp, pv->v[i])] == pm->total.memcg;
+	tally_top(&all, &pm->total);
+}
+
+/*
+ * kpagecount counts kmemscope's own mappings too: a library page that only
+ * the process and kmemscope map reads 2. Take the pages of our own file
+ * mappings (procdir/self) out of the counts, so that USS and PSS describe
+ * the process as if kmemscope were not running. Best effort: without
+ * procdir/self (a fixture tree) nothing changes.
+ */
+static void discount_self(const char *procdir, int pid, long psz, struct kms_kpage *kp)
+{
+	struct kms_pagemap self = { .pid = getpid() };
+	struct pfnvec pv = { 0 };
+	char path[4096], *text;
+	uint64_t *buf = NULL;
+	int fd = -1, err;
+	size_t m;
+	long k;
+
+	snprintf(path, sizeof(path), "%s/self/maps", procdir);
+	text = pid == self.pid ? NULL : kms_read_file(path, NULL);
+	if (!text || kms_pm_parse_maps(text, &self, &err))
+		goto out;
+	snprintf(path, sizeof(path), "%s/self/pagemap", procdir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	buf = malloc(PM_BATCH * sizeof(*buf));
+	for (m = 0; fd >= 0 && buf && m < self.nmaps; m++)
+		if (self.maps[m].name[0] == '/' &&
+		    scan_range(fd, psz, self.maps[m].start, self.maps[m].end,
+			       &self.maps[m].c, buf, &pv) < 0)
+			break;
+	for (m = 0; m < pv.len; m++) {
+		k = pv.v[m] ? kms_kpage_find(kp, pv.v[m]) : -1;
+		if (k >= 0 && kp->count[k] > 1)
+			kp->count[k]--;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	for (m = 0; m < self.nmaps; m++)
+		free(self.maps[m].name);
+	free(self.maps);
+	free(text);
+	free(buf);
+	free(pv.v);
 }
 
 /* Look the PFNs up, or say in pm->note why that cannot be done. */
@@ -300,55 +356,10 @@ static int load_pfn_data(struct kms_pagemap *pm, const char *procdir,
 	}
 	pm->pfns_readable = 1;
 	pm->has_memcg = kp.cgroup != NULL;
+	discount_self(procdir, pm->pid, pm->page_size, &kp);
 	attribute(pm, &kp, pv, slice);
 	kms_kpage_free(&kp);
 	return 0;
-}
-
-/* Open a file of the process, classifying failures for the caller. */
-static int open_proc(const char *procdir, int pid, const char *name, int *err)
-{
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%d/%s", procdir, pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	if (errno == ENOENT || errno == ESRCH)
-		return fail(err, ESRCH, "no process with pid %d", pid);
-	if (errno == EACCES || errno == EPERM)
-		return fail(err, EACCES, "may not read the page tables of pid %d: %s "
-			    "(needs ptrace access: the same user, or root)", pid, strerror(errno));
-	return fail(err, errno, "cannot open %s: %s", path, strerror(errno));
-}
-
-/* Read comm and the mappings; -1 with *err set. */
-static int read_maps(struct kms_pagemap *pm, const char *procdir, int *err)
-{
-	char path[4096], *text;
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "%s/%d/comm", procdir, pm->pid);
-	text = kms_read_file(path, NULL);
-	if (!text)
-		return fail(err, ESRCH, "no process with pid %d", pm->pid);
-	text[strcspn(text, "\n")] = '\0';
-	snprintf(pm->comm, sizeof(pm->comm), "%s", text);
-	free(text);
-	fd = open_proc(procdir, pm->pid, "maps", err);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	snprintf(path, sizeof(path), "%s/%d/maps", procdir, pm->pid);
-	text = kms_read_file(path, NULL);
-	if (!text) {
-		*err = proc_gone(procdir, pm->pid) ? ESRCH : EIO;
-		return -1;
-	}
-	ret = parse_maps(text, pm, err);
-	free(text);
-	return ret;
 }
 
 /* Scan every mapping's pagemap entries; fills pv and slice. */
@@ -356,8 +367,8 @@ static int scan_all(struct kms_pagemap *pm, const char *procdir, int fd,
 		    struct pfnvec *pv, size_t *slice, int *err)
 {
 	uint64_t *buf = malloc(PM_BATCH * sizeof(*buf));
+	int r = 0, use_scan = 1;
 	size_t m;
-	int r;
 
 	if (!buf) {
 		*err = ENOMEM;
@@ -367,15 +378,25 @@ static int scan_all(struct kms_pagemap *pm, const char *procdir, int fd,
 		struct kms_mapping *map = &pm->maps[m];
 
 		slice[m] = pv->len;
-		map->scanned = !(!strncmp(map->perms, "---", 3) &&
-				 map->end - map->start > PM_MAX_NOACCESS);
-		r = map->scanned ? scan_map(fd, pm->page_size, map, buf, pv) : 0;
+		map->scanned = 1;
+		r = -2;
+		if (use_scan && map->end - map->start >= PM_SCAN_MIN) {
+			r = scan_sparse(fd, pm->page_size, map, buf, pv);
+			use_scan = r != -2;
+		}
+		if (r == -2) {
+			/* Without PAGEMAP_SCAN, skip huge inaccessible reservations. */
+			map->scanned = !(!strncmp(map->perms, "---", 3) &&
+					 map->end - map->start > PM_MAX_NOACCESS);
+			r = map->scanned ? scan_range(fd, pm->page_size, map->start, map->end,
+						      &map->c, buf, pv) : 0;
+		}
 		if (r < 0) {
 			*err = errno;
 			kms_error("reading /proc/%d/pagemap: %s", pm->pid, strerror(errno));
 			break;
 		}
-		if (r == 1 && proc_gone(procdir, pm->pid)) {
+		if (r == 1 && kms_pm_proc_gone(procdir, pm->pid)) {
 			*err = ESRCH;
 			r = kms_error("process %d exited while its page tables were read", pm->pid);
 			break;
@@ -402,18 +423,21 @@ struct kms_pagemap *kms_pagemap_read(const char *procdir, int pid, int *err)
 	}
 	pm->pid = pid;
 	pm->page_size = sysconf(_SC_PAGESIZE);
-	if (read_maps(pm, procdir, err))
-		goto out;
-	fd = open_proc(procdir, pid, "pagemap", err);
-	if (fd < 0)
+	if (kms_pm_read_maps(pm, procdir, err))
 		goto out;
 	if (!pm->nmaps) {
-		if (proc_gone(procdir, pid)) {
-			fail(err, ESRCH, "process %d has exited", pid);
+		/* A kernel thread has no mm, and its pagemap cannot be opened. */
+		if (kms_pm_proc_gone(procdir, pid)) {
+			kms_pm_fail(err, ESRCH, "process %d has exited", pid);
 			goto out;
 		}
 		snprintf(pm->note, sizeof(pm->note), "no user address space (a kernel thread)");
+		ok = 1;
+		goto out;
 	}
+	fd = kms_pm_open(procdir, pid, "pagemap", err);
+	if (fd < 0)
+		goto out;
 	slice = calloc(pm->nmaps + 1, sizeof(*slice));
 	if (!slice) {
 		*err = ENOMEM;
