@@ -28,6 +28,7 @@ struct report {
 	bool			probe_log;	/* seed 001's page_owner lines */
 	const struct kms_recipe	*rc;
 	const char		*table;
+	const char		*buffer;	/* --buffer NAME */
 	const char		*recipe;
 	uint64_t		orders;
 	struct trace_seq	seq;
@@ -43,6 +44,13 @@ static int print_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 	struct report *r = ctx;
 
 	trace_seq_reset(&r->seq);
+	/* with several buffers, trace-cmd puts "NAME: " before each line */
+	if (r->f.nbufs > 1 && r->f.sel < 0) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s", r->f.cur_buffer, *r->f.cur_buffer ? ":" : "");
+		trace_seq_printf(&r->seq, "%-*s ", r->f.name_width, name);
+	}
 	if (rec)
 		kms_evline(&r->seq, tep, rec, r->f.in_usecs);
 	else
@@ -124,11 +132,26 @@ static char *missing_events(const struct kms_recipe *rc, struct tep_handle *tep)
 	return out;
 }
 
+/* "top (shown), second" when the file has several buffers, else NULL. */
+static const char *buffers_line(const struct kms_file *f, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	if (f->nbufs < 2)
+		return NULL;
+	for (i = 0; i < f->nbufs && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s%s", i ? ", " : "",
+			      i ? f->buf_names[i] : "top", i == f->sel ? " (shown)" : "");
+	return buf;
+}
+
 /* Print the recipe's tables (or the one --table) in the chosen format. */
 static int print_tables(struct report *r, const struct kms_recipe *rc)
 {
 	struct out_meta m = { 0 };
 	cJSON *doc = NULL;
+	char buffers[512];
 	int i, found = 0, ret = 0;
 
 	m.source = r->f.path;
@@ -136,6 +159,7 @@ static int print_tables(struct report *r, const struct kms_recipe *rc)
 	m.lost = kms_file_lost(&r->f);
 	m.duration_s = r->f.events > 1 ? (r->f.last_ts - r->f.first_ts) / 1e9 : 0;
 	m.missing = r->missing;
+	m.buffers = buffers_line(&r->f, buffers, sizeof(buffers));
 	if (r->json)
 		doc = out_json_new(&m);
 	else if (!r->csv)
@@ -178,6 +202,7 @@ static int cmd_report(int argc, char **argv)
 		{ "table", required_argument, NULL, 'T' },
 		{ "order", required_argument, NULL, 'O' },
 		{ "probe-log", no_argument, NULL, 'L' },
+		{ "buffer", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -212,6 +237,9 @@ static int cmd_report(int argc, char **argv)
 			break;
 		case 'L':
 			r.probe_log = true;
+			break;
+		case 'B':
+			r.buffer = optarg;
 			break;
 		case 'O':
 			if (kms_orders_parse(optarg, &r.orders))
@@ -250,6 +278,14 @@ static int cmd_report(int argc, char **argv)
 		kms_recipe_free(rc);
 		return cmd_core_error();
 	}
+	if ((r.buffer || !r.events) && kms_file_select(&r.f, r.buffer ? r.buffer : "") < 0) {
+		kms_file_close(&r.f);
+		kms_recipe_free(rc);
+		cmd_error("%s", kms_strerror());
+		return KMS_EXIT_USAGE;
+	}
+	if (r.events && !r.buffer)
+		kms_file_select(&r.f, NULL);	/* every buffer, merged, as trace-cmd does */
 	trace_seq_init(&r.seq);
 	if (r.events) {
 		printf("cpus=%d\n", r.f.ncpus);
@@ -288,7 +324,8 @@ const struct cmd_entry cmd_report_entry = {
 	.summary = "print the tables of a recording (ours or trace-cmd's), or its events",
 	.usage =
 	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
-	"                        [--order SET] [--events | --probe-log] [-i FILE | FILE]\n"
+	"                        [--order SET] [--buffer NAME] [--events | --probe-log]\n"
+	"                        [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
 	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
@@ -301,6 +338,8 @@ const struct cmd_entry cmd_report_entry = {
 	"  --table NAME   only this table of the recipe (required with --csv)\n"
 	"  --order SET    count only page allocations and frees of these orders,\n"
 	"                 e.g. 2,3,9 or 3- (3 and above)\n"
+	"  --buffer NAME  the buffer of a trace-cmd record -B file to read (top: the\n"
+	"                 top level, the default for tables; --events shows all)\n"
 	"  --probe-log    print the recipe's page_owner probe hits in seed 001's\n"
 	"                 line format: page_owner info {set}: timestamp= pid= proc_name=\n"
 	"  --events       print every event in the line format of trace-cmd report\n"

@@ -12,6 +12,8 @@ void out_text_header(FILE *f, const struct out_meta *m)
 {
 	fprintf(f, "source: %s   duration: %.3f s   events: %llu   lost: %llu\n",
 		m->source, m->duration_s, m->events, m->lost);
+	if (m->buffers)
+		fprintf(f, "buffers: %s\n", m->buffers);
 	if (m->missing && *m->missing)
 		fprintf(f, "missing events (tables that need them are empty): %s\n", m->missing);
 }
@@ -149,6 +151,8 @@ cJSON *out_json_new(const struct out_meta *m)
 	cJSON_AddNumberToObject(doc, "lost_events", (double)m->lost);
 	if (m->missing && *m->missing)
 		cJSON_AddStringToObject(doc, "missing_events", m->missing);
+	if (m->buffers)
+		cJSON_AddStringToObject(doc, "buffers", m->buffers);
 	cJSON_AddObjectToObject(doc, "tables");
 	return doc;
 }

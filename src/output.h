@@ -19,6 +19,7 @@ struct out_meta {
 	unsigned long long	events;
 	unsigned long long	lost;
 	const char		*missing;	/* events the recipe wants but the source lacks */
+	const char		*buffers;	/* buffers of the file, when several */
 };
 
 void out_text_header(FILE *f, const struct out_meta *m);

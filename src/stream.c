@@ -45,6 +45,7 @@ static unsigned long long stats_lost(const char *text)
 int kms_file_open(struct kms_file *f, const char *path)
 {
 	const char *stats;
+	int i, n;
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
@@ -60,7 +61,40 @@ int kms_file_open(struct kms_file *f, const char *path)
 	stats = tracecmd_get_cpustats(f->handle);
 	if (stats)
 		f->lost_stats = stats_lost(stats);
+	f->bufs[0] = f->handle;
+	f->buf_names[0] = "";
+	f->nbufs = 1;
+	n = tracecmd_buffer_instances(f->handle);
+	for (i = 0; i < n && f->nbufs < KMS_MAX_BUFFERS; i++) {
+		struct tracecmd_input *b = tracecmd_buffer_instance_handle(f->handle, i);
+
+		if (!b)	/* (the instance handle comes with its data loaded) */
+			continue;
+		f->buf_names[f->nbufs] = tracecmd_buffer_instance_name(f->handle, i);
+		if ((int)strlen(f->buf_names[f->nbufs]) + 1 > f->name_width)
+			f->name_width = strlen(f->buf_names[f->nbufs]) + 1;
+		f->bufs[f->nbufs++] = b;
+	}
+	f->sel = 0;
 	return 0;
+}
+
+int kms_file_select(struct kms_file *f, const char *name)
+{
+	int i;
+
+	if (!name) {
+		f->sel = -1;
+		return 0;
+	}
+	if (!strcmp(name, "top"))
+		name = "";
+	for (i = 0; i < f->nbufs; i++)
+		if (!strcmp(f->buf_names[i], name)) {
+			f->sel = i;
+			return 0;
+		}
+	return kms_error("%s: no buffer named '%s'", f->path, name);
 }
 
 struct iter_ctx {
@@ -74,7 +108,12 @@ static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 {
 	struct iter_ctx *ic = data;
 	struct kms_file *f = ic->f;
-	int ret;
+	int ret, i;
+
+	f->cur_buffer = "";
+	for (i = 1; i < f->nbufs; i++)
+		if (f->bufs[i] == handle)
+			f->cur_buffer = f->buf_names[i];
 
 	if (rec->missed_events) {
 		if (rec->missed_events > 0)
@@ -93,7 +132,13 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 {
 	struct iter_ctx ic = { f, fn, ctx };
 
-	if (tracecmd_iterate_events(f->handle, NULL, 0, iter_cb, &ic) < 0)
+	int ret;
+
+	if (f->sel >= 0)
+		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, &ic);
+	else
+		ret = tracecmd_iterate_events_multi(f->bufs, f->nbufs, iter_cb, &ic);
+	if (ret < 0)
 		return kms_error("%s: error while reading events", f->path);
 	return 0;
 }
@@ -105,6 +150,11 @@ unsigned long long kms_file_lost(const struct kms_file *f)
 
 void kms_file_close(struct kms_file *f)
 {
+	int i;
+
+	for (i = 1; i < f->nbufs; i++)
+		tracecmd_close(f->bufs[i]);
+	f->nbufs = 0;
 	if (f->handle)
 		tracecmd_close(f->handle);
 	f->handle = NULL;

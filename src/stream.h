@@ -14,9 +14,18 @@
 typedef int (*kms_record_fn)(struct tep_handle *tep, struct tep_record *rec,
 			     int cpu, long long missed, void *ctx);
 
+#define KMS_MAX_BUFFERS 16
+
 struct kms_file {
 	const char		*path;
 	struct tracecmd_input	*handle;
+	/* Buffers: [0] the top level, then each instance of trace-cmd record -B. */
+	struct tracecmd_input	*bufs[KMS_MAX_BUFFERS];
+	const char		*buf_names[KMS_MAX_BUFFERS];	/* [0] is "" */
+	int			nbufs;
+	int			sel;		/* buffer iterated, -1: all merged */
+	const char		*cur_buffer;	/* buffer of the record being delivered */
+	int			name_width;	/* widest "NAME:" of the instances */
 	struct tep_handle	*tep;
 	int			ncpus;
 	bool			in_usecs;	/* nanosecond clock: print secs.usecs */
@@ -30,6 +39,8 @@ struct kms_file {
 int kms_tracedat_check(const char *path);
 /* Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines. */
 int kms_file_open(struct kms_file *f, const char *path);
+/* Iterate only the buffer NAME ("" or "top": the top level; NULL: all). */
+int kms_file_select(struct kms_file *f, const char *name);
 /* Deliver every record in timestamp order; stops early if fn returns non-zero. */
 int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx);
 /* Events lost while recording: the larger of the stats and the page flags. */
