@@ -3,9 +3,11 @@
  * trace.dat writer test. Builds a v6 file from a fixture's formats and raw
  * pages with kmemscope's writer, then reads it back through libtracecmd
  * (the reader trace-cmd itself uses) and checks CPUs, event count, comms
- * and lost events. `unit-tracedat --write DIR OUT` only writes the file,
- * for the shell tests that hand it to trace-cmd report.
+ * and lost events. `unit-tracedat --write DIR OUT` only writes the file
+ * (with every format in DIR/formats), for the shell tests that hand it to
+ * trace-cmd report or kmemscope report.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,22 +29,24 @@ static char *fixture_file(const char *dir, const char *name, size_t *len)
 	return kms_read_file(path, len);
 }
 
+/* Keep the SYSTEM__EVENT.format entries of a formats directory. */
+static int is_format(const struct dirent *de)
+{
+	const char *sep = strstr(de->d_name, "__");
+
+	return sep && sep != de->d_name && strstr(sep, ".format");
+}
+
 /* Write DIR's pages as a trace.dat to out; counts records and flagged pages. */
 static int write_fixture(const char *dir, const char *out, unsigned long long *records,
 			 unsigned long long *flagged)
 {
-	static const char *const formats[][2] = {
-		{ "kmem", "mm_page_alloc" }, { "kmem", "mm_page_free" },
-		{ "kmem", "kmalloc" }, { "kmem", "kfree" },
-		{ "kmem", "kmem_cache_alloc" }, { "kmem", "kmem_cache_free" },
-		{ "kmem", "rss_stat" }, { "exceptions", "page_fault_user" },
-		{ "exceptions", "page_fault_kernel" },
-	};
 	struct kms_tracedat td;
-	int fds[NCPUS], cpu, fd, ret, long_size, page_size;
+	int fds[NCPUS], cpu, fd, ret, long_size, page_size, n, i;
 	unsigned long long sizes[NCPUS];
 	struct tep_handle *tep;
-	size_t i;
+	struct dirent **ents;
+	char path[4096];
 
 	memset(&td, 0, sizeof(td));
 	tep = unit_load_tep(dir, &long_size, &page_size);
@@ -51,19 +55,32 @@ static int write_fixture(const char *dir, const char *out, unsigned long long *r
 	td.header_page.data = fixture_file(dir, "header_page", &td.header_page.len);
 	td.header_event.data = fixture_file(dir, "header_event", &td.header_event.len);
 	td.cmdlines.data = fixture_file(dir, "cmdlines", &td.cmdlines.len);
-	td.formats = calloc(KMS_ARRAY_SIZE(formats), sizeof(*td.formats));
-	for (i = 0; i < KMS_ARRAY_SIZE(formats); i++) {
-		char name[256];
+	/* every event format of the fixture, in name order */
+	snprintf(path, sizeof(path), "%s/formats", dir);
+	n = scandir(path, &ents, is_format, alphasort);
+	if (n < 0)
+		return kms_error("cannot read %s", path);
+	td.formats = calloc(n ? n : 1, sizeof(*td.formats));
+	td.ftrace_formats = calloc(n ? n : 1, sizeof(*td.ftrace_formats));
+	for (i = 0; i < n; i++) {
+		const char *nm = ents[i]->d_name, *sep = strstr(nm, "__");
 		struct kms_format *f = &td.formats[td.nr_formats];
+		char name[512];
 
-		snprintf(name, sizeof(name), "formats/%s__%s.format", formats[i][0], formats[i][1]);
-		f->text.data = fixture_file(dir, name, &f->text.len);
-		if (!f->text.data)
-			continue;
-		f->system = strdup(formats[i][0]);
-		f->name = strdup(formats[i][1]);
-		td.nr_formats++;
+		snprintf(name, sizeof(name), "formats/%s", nm);
+		if (!strncmp(nm, "ftrace__", 8)) {	/* ftrace's own events have their section */
+			struct kms_blob *b = &td.ftrace_formats[td.nr_ftrace];
+
+			b->data = fixture_file(dir, name, &b->len);
+			td.nr_ftrace += !!b->data;
+		} else if ((f->text.data = fixture_file(dir, name, &f->text.len))) {
+			f->system = strndup(nm, sep - nm);
+			f->name = strndup(sep + 2, strstr(sep, ".format") - sep - 2);
+			td.nr_formats++;
+		}
+		free(ents[i]);
 	}
+	free(ents);
 	*records = *flagged = 0;
 	for (cpu = 0; cpu < NCPUS; cpu++) {
 		char name[4096];
