@@ -60,20 +60,9 @@ struct kms_analysis {
 
 /* ---- string interning ---- */
 
-static uint64_t str_hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (len--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static int64_t intern(struct strtab *t, const char *s, size_t len)
 {
-	uint64_t h = str_hash(s, len);
+	uint64_t h = kms_hash(s, len);
 	uint32_t *id;
 	int added;
 

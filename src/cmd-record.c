@@ -40,14 +40,11 @@ struct record {
 	const char		*recipe;
 	unsigned int		snapshots;	/* enum kms_snapshot bits from the recipe */
 	struct kms_recipe	*rc;
-	uint64_t		orders;		/* --order, 0: every order */
 	struct kms_event_spec	*specs;
 	int			nr_specs;
 	unsigned long		buffer_kb;
 	unsigned long		duration;	/* seconds, 0: until stopped */
-	pid_t			*pids;
-	int			nr_pids;
-	char			**cmd;
+	struct cmd_scope	sc;		/* -p, -- COMMAND, --order */
 	bool			quiet;
 
 	struct kms_session	session;
@@ -155,7 +152,7 @@ static int write_output(struct record *r)
 
 	memset(&td, 0, sizeof(td));
 	if (r->have_child && asprintf(&extra, "%d %.15s\n", (int)r->child.pid,
-				      basename(r->cmd[0])) < 0)
+				      basename(r->sc.cmd[0])) < 0)
 		extra = NULL;
 	if (kms_capture_metadata(&r->session, &td, extra) < 0)
 		goto out;
@@ -239,10 +236,10 @@ static bool pids_gone(struct record *r)
 {
 	int i;
 
-	for (i = 0; i < r->nr_pids; i++)
-		if (kill(r->pids[i], 0) == 0 || errno == EPERM)
+	for (i = 0; i < r->sc.nr_pids; i++)
+		if (kill(r->sc.pids[i], 0) == 0 || errno == EPERM)
 			return false;
-	return r->nr_pids > 0;
+	return r->sc.nr_pids > 0;
 }
 
 /* Wait for a stop condition with all signals blocked and taken synchronously. */
@@ -329,8 +326,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
-	pid_t *tmp;
-	int opt;
+	int opt, ret;
 
 	r->output = "trace.dat";
 	while ((opt = getopt_long(argc, argv, "+ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
@@ -366,15 +362,9 @@ static int parse_args(struct record *r, int argc, char **argv)
 			r->duration = v;
 			break;
 		case 'p':
-			if (kms_parse_uint(optarg, INT_MAX, &v) || !v)
-				return cmd_usage_error(&cmd_record_entry, "-p: invalid pid '%s'", optarg);
-			if (kill(v, 0) < 0 && errno == ESRCH)
-				return cmd_usage_error(&cmd_record_entry, "-p: no process %lu", v);
-			tmp = realloc(r->pids, (r->nr_pids + 1) * sizeof(*tmp));
-			if (!tmp)
-				return cmd_error("out of memory");
-			r->pids = tmp;
-			r->pids[r->nr_pids++] = v;
+		case 'O':
+			if ((ret = cmd_scope_option(&cmd_record_entry, &r->sc, opt, optarg)))
+				return ret;
 			break;
 		case 'q':
 			r->quiet = true;
@@ -382,25 +372,11 @@ static int parse_args(struct record *r, int argc, char **argv)
 		case 'r':
 			r->recipe = optarg;
 			break;
-		case 'O':
-			if (kms_orders_parse(optarg, &r->orders))
-				return cmd_usage_error(&cmd_record_entry,
-						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
-			break;
 		default:
 			return cmd_usage_error(&cmd_record_entry, "unknown option");
 		}
 	}
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--"))
-			return cmd_usage_error(&cmd_record_entry,
-					       "unexpected argument '%s' (put the command after --)",
-					       argv[optind]);
-		r->cmd = argv + optind;
-	}
-	if (r->cmd && r->nr_pids)
-		return cmd_usage_error(&cmd_record_entry, "use either -p or -- COMMAND, not both");
-	return 0;
+	return cmd_scope_finish(&cmd_record_entry, &r->sc, argc, argv, optind);
 }
 
 /* Take the recipe's events, filters and buffer size (-e and -b still add or override). */
@@ -455,9 +431,9 @@ static int add_order_filter(struct record *r)
 	char *of, *f;
 	int i;
 
-	if (!r->orders)
+	if (!r->sc.orders)
 		return 0;
-	of = kms_orders_filter(r->orders);
+	of = kms_orders_filter(r->sc.orders);
 	if (!of)
 		return kms_error("out of memory");
 	for (i = 0; i < r->nr_specs; i++) {
@@ -524,7 +500,7 @@ static int cmd_record(int argc, char **argv)
 		goto free_args;
 	if (r.recipe && load_recipe(&r, &status) < 0)
 		goto free_args;
-	if (r.orders && !r.nr_specs && add_spec(&r, "kmem:mm_page_alloc") < 0) {
+	if (r.sc.orders && !r.nr_specs && add_spec(&r, "kmem:mm_page_alloc") < 0) {
 		status = cmd_error("out of memory");
 		goto free_args;
 	}
@@ -556,7 +532,7 @@ static int cmd_record(int argc, char **argv)
 		status = cmd_core_error();
 		goto out;
 	}
-	if (r.nr_pids && kms_session_set_pids(&r.session, r.pids, r.nr_pids, 0) < 0) {
+	if (r.sc.nr_pids && kms_session_set_pids(&r.session, r.sc.pids, r.sc.nr_pids, 0) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
@@ -570,18 +546,18 @@ static int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	t0 = kms_now_ns();
-	if (r.cmd && kms_child_spawn_traced(&r.child, r.cmd, &r.session) < 0) {
+	if (r.sc.cmd && kms_child_spawn_traced(&r.child, r.sc.cmd, &r.session) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
-	r.have_child = r.cmd != NULL;
-	if (r.have_child && kms_child_release(&r.child, r.cmd[0]) < 0) {
+	r.have_child = r.sc.cmd != NULL;
+	if (r.have_child && kms_child_release(&r.child, r.sc.cmd[0]) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
 	if (!r.quiet && !r.have_child && !r.duration)
 		fprintf(stderr, "kmemscope: recording%s; press Ctrl-C to stop\n",
-			r.nr_pids ? " the given pids" : " the whole system");
+			r.sc.nr_pids ? " the given pids" : " the whole system");
 	wait_loop(&r, &set);
 	if (snapshots(&r, 1) < 0) {
 		status = cmd_core_error();
@@ -600,7 +576,7 @@ static int cmd_record(int argc, char **argv)
 		print_summary(&r, (kms_now_ns() - t0) / 1e9);
 	if (r.have_child && r.child.exited && WIFEXITED(r.child.status) &&
 	    WEXITSTATUS(r.child.status))
-		fprintf(stderr, "kmemscope: %s exited with status %d\n", r.cmd[0],
+		fprintf(stderr, "kmemscope: %s exited with status %d\n", r.sc.cmd[0],
 			WEXITSTATUS(r.child.status));
 	status = KMS_EXIT_OK;
 out:
@@ -632,7 +608,7 @@ free_args:
 			free(r.specs[i].filter);
 	}
 	free(r.specs);
-	free(r.pids);
+	free(r.sc.pids);
 	kms_recipe_free(r.rc);
 	return ret > 1 ? ret : status;
 }

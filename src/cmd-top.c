@@ -43,10 +43,7 @@ struct top {
 	unsigned long		interval;	/* seconds */
 	unsigned long		count;		/* snapshots, 0: until stopped */
 	bool			json;
-	uint64_t		orders;
-	pid_t			*pids;
-	int			nr_pids;
-	char			**cmd;
+	struct cmd_scope	sc;		/* -p, -- COMMAND, --order */
 
 	struct kms_recipe	*rc;
 	struct kms_session	session;
@@ -231,8 +228,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
-	pid_t *tmp;
-	int opt;
+	int opt, ret;
 
 	t->interval = 2;
 	while ((opt = getopt_long(argc, argv, "+hr:d:n:p:", longopts, NULL)) != -1) {
@@ -253,38 +249,18 @@ static int parse_args(struct top *t, int argc, char **argv)
 			t->count = v;
 			break;
 		case 'p':
-			if (kms_parse_uint(optarg, INT_MAX, &v) || !v)
-				return cmd_usage_error(&cmd_top_entry, "-p: invalid pid '%s'", optarg);
-			if (kill(v, 0) < 0 && errno == ESRCH)
-				return cmd_usage_error(&cmd_top_entry, "-p: no process %lu", v);
-			tmp = realloc(t->pids, (t->nr_pids + 1) * sizeof(*tmp));
-			if (!tmp)
-				return cmd_error("out of memory");
-			t->pids = tmp;
-			t->pids[t->nr_pids++] = v;
+		case 'O':
+			if ((ret = cmd_scope_option(&cmd_top_entry, &t->sc, opt, optarg)))
+				return ret;
 			break;
 		case 'J':
 			t->json = true;
-			break;
-		case 'O':
-			if (kms_orders_parse(optarg, &t->orders))
-				return cmd_usage_error(&cmd_top_entry,
-						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
 			break;
 		default:
 			return cmd_usage_error(&cmd_top_entry, "unknown option");
 		}
 	}
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--"))
-			return cmd_usage_error(&cmd_top_entry,
-					       "unexpected argument '%s' (put the command after --)",
-					       argv[optind]);
-		t->cmd = argv + optind;
-	}
-	if (t->cmd && t->nr_pids)
-		return cmd_usage_error(&cmd_top_entry, "use either -p or -- COMMAND, not both");
-	return 0;
+	return cmd_scope_finish(&cmd_top_entry, &t->sc, argc, argv, optind);
 }
 
 /* Session, events, scope, decoder and analysers from the recipe. */
@@ -302,9 +278,9 @@ static int setup(struct top *t)
 		int ret;
 
 		/* --order goes into the kernel's filter of the page events too */
-		if (t->orders && !strcmp(spec.system, "kmem") &&
+		if (t->sc.orders && !strcmp(spec.system, "kmem") &&
 		    (!strcmp(spec.name, "mm_page_alloc") || !strcmp(spec.name, "mm_page_free"))) {
-			of = kms_orders_filter(t->orders);
+			of = kms_orders_filter(t->sc.orders);
 			if (!of || (spec.filter ? asprintf(&f, "(%s) && (%s)", spec.filter, of)
 						: asprintf(&f, "%s", of)) < 0) {
 				free(of);
@@ -318,7 +294,7 @@ static int setup(struct top *t)
 		if (ret < 0)
 			return -1;
 	}
-	if (t->nr_pids && kms_session_set_pids(&t->session, t->pids, t->nr_pids, 0) < 0)
+	if (t->sc.nr_pids && kms_session_set_pids(&t->session, t->sc.pids, t->sc.nr_pids, 0) < 0)
 		return -1;
 	if (cmd_setup_probes(&t->session, t->rc) < 0)
 		return -1;
@@ -333,7 +309,7 @@ static int setup(struct top *t)
 	t->an = kms_analysis_new(t->tep, &ops);
 	if (!t->an)
 		return -1;
-	kms_analysis_set_orders(t->an, t->orders);
+	kms_analysis_set_orders(t->an, t->sc.orders);
 	if (kms_analysis_set_probes(t->an, t->rc) < 0)
 		return -1;
 	if (t->rc->snapshots & KMS_SNAP_SLABINFO) {
@@ -387,19 +363,19 @@ static int cmd_top(int argc, char **argv)
 		goto out;
 	}
 	t.t0 = kms_now_ns();
-	if (t.cmd && kms_child_spawn_traced(&t.child, t.cmd, &t.session) < 0) {
+	if (t.sc.cmd && kms_child_spawn_traced(&t.child, t.sc.cmd, &t.session) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
-	t.have_child = t.cmd != NULL;
+	t.have_child = t.sc.cmd != NULL;
 	if (t.have_child) {
-		char *dup = strdup(t.cmd[0]);
+		char *dup = strdup(t.sc.cmd[0]);
 
 		if (dup)
 			tep_register_comm(t.tep, basename(dup), t.child.pid);
 		free(dup);
 	}
-	if (t.have_child && kms_child_release(&t.child, t.cmd[0]) < 0) {
+	if (t.have_child && kms_child_release(&t.child, t.sc.cmd[0]) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
@@ -475,7 +451,7 @@ out:
 	if (t.tep)
 		tep_free(t.tep);
 	kms_recipe_free(t.rc);
-	free(t.pids);
+	free(t.sc.pids);
 	pthread_mutex_destroy(&t.lock);
 	return ret > 1 ? ret : status;
 }

@@ -2,6 +2,9 @@
 /*
  * Recipe loading and kprobe setup for the commands that trace.
  */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "hostcheck.h"
 #include "kms.h"
 #include "kprobe.h"
+#include "orders.h"
 
 static int known_event(const char *sys, const char *name)
 {
@@ -100,6 +104,43 @@ int cmd_setup_probes(struct kms_session *s, const struct kms_recipe *rc)
 	ret = kms_kprobes_setup(s, rc, syms, notice, NULL);
 	kms_symtab_free(syms);
 	return ret;
+}
+
+int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
+		     const char *arg)
+{
+	unsigned long v;
+	pid_t *tmp;
+
+	if (opt == 'O') {
+		if (kms_orders_parse(arg, &sc->orders))
+			return cmd_usage_error(e, "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", arg);
+		return 0;
+	}
+	if (kms_parse_uint(arg, INT_MAX, &v) || !v)
+		return cmd_usage_error(e, "-p: invalid pid '%s'", arg);
+	if (kill(v, 0) < 0 && errno == ESRCH)
+		return cmd_usage_error(e, "-p: no process %lu", v);
+	tmp = realloc(sc->pids, (sc->nr_pids + 1) * sizeof(*tmp));
+	if (!tmp)
+		return cmd_error("out of memory");
+	sc->pids = tmp;
+	sc->pids[sc->nr_pids++] = v;
+	return 0;
+}
+
+int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
+		     char **argv, int optind)
+{
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--"))
+			return cmd_usage_error(e, "unexpected argument '%s' (put the command after --)",
+					       argv[optind]);
+		sc->cmd = argv + optind;
+	}
+	if (sc->cmd && sc->nr_pids)
+		return cmd_usage_error(e, "use either -p or -- COMMAND, not both");
+	return 0;
 }
 
 void cmd_stale_removed(const char *name, void *ctx)

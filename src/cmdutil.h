@@ -18,6 +18,29 @@
 struct kms_recipe *cmd_load_recipe(const char *name, int live, int *status);
 /* Create and enable the recipe's kprobes in the session. */
 int cmd_setup_probes(struct kms_session *s, const struct kms_recipe *rc);
+#include <stdint.h>
+#include <sys/types.h>
+
+struct cmd_entry;
+
+/* What to trace: -p pids, or the command after "--", and --order. */
+struct cmd_scope {
+	pid_t		*pids;
+	int		nr_pids;
+	char		**cmd;
+	uint64_t	orders;
+};
+
+/*
+ * Take a scope option of record and top: 'p' (a running pid) or 'O' (an
+ * order set). Returns 0, or the exit status after printing the error.
+ */
+int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
+		     const char *arg);
+/* After getopt: the command after "--", and -p and a command not both. */
+int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
+		     char **argv, int optind);
+
 /* Print "kmemscope: removed stale ..." lines; for kms_reset_stale(). */
 void cmd_stale_removed(const char *name, void *ctx);
 

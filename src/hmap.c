@@ -10,7 +10,7 @@
 
 #define SLOT(m, i) ((m)->slots + (i) * (m)->slot_size)
 
-static uint64_t hash_bytes(const void *p, size_t n)
+uint64_t kms_hash(const void *p, size_t n)
 {
 	const unsigned char *b = p;
 	uint64_t h = 1469598103934665603ULL;	/* FNV-1a, then a final mix */
@@ -47,7 +47,7 @@ void kms_hmap_free(struct kms_hmap *m)
 
 static size_t probe(const struct kms_hmap *m, const void *key, int *found)
 {
-	size_t i = hash_bytes(key, m->key_size) & (m->cap - 1);
+	size_t i = kms_hash(key, m->key_size) & (m->cap - 1);
 
 	for (;;) {
 		unsigned char *s = SLOT(m, i);
@@ -129,7 +129,7 @@ int kms_hmap_del(struct kms_hmap *m, const void *key)
 	m->len--;
 	/* Shift back the following entries of the cluster. */
 	for (j = (i + 1) & (m->cap - 1); SLOT(m, j)[m->used_off]; j = (j + 1) & (m->cap - 1)) {
-		k = hash_bytes(SLOT(m, j), m->key_size) & (m->cap - 1);
+		k = kms_hash(SLOT(m, j), m->key_size) & (m->cap - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
 			memcpy(SLOT(m, i), SLOT(m, j), m->slot_size);
 			SLOT(m, j)[m->used_off] = 0;

@@ -17,6 +17,9 @@ struct kms_hmap {
 	unsigned char	*slots;
 };
 
+/* The hash the maps use (FNV-1a, mixed); also for string interning. */
+uint64_t kms_hash(const void *p, size_t n);
+
 int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size);
 void kms_hmap_free(struct kms_hmap *m);
 /* Value for key, inserted zeroed when absent (*added set); NULL on ENOMEM. */

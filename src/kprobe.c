@@ -41,17 +41,6 @@ int kms_kernel_version(void)
 	return maj * 1000 + min;
 }
 
-static uint64_t name_hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (len--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* Add the first word of every line (or the third, for kallsyms). */
 static int load_names(struct kms_symtab *t, const char *text, int kallsyms)
 {
@@ -70,7 +59,7 @@ static int load_names(struct kms_symtab *t, const char *text, int kallsyms)
 		}
 		if (w) {
 			end = w + strcspn(w, " \t\n[");
-			h = name_hash(w, end - w);
+			h = kms_hash(w, end - w);
 			if (end > w && !kms_hmap_get(&t->names, &h, NULL))
 				return kms_error("out of memory");
 		}
@@ -111,7 +100,7 @@ struct kms_symtab *kms_symtab_load(void)
 
 int kms_symtab_has(const struct kms_symtab *t, const char *name)
 {
-	uint64_t h = name_hash(name, strlen(name));
+	uint64_t h = kms_hash(name, strlen(name));
 
 	return kms_hmap_find(&t->names, &h) != NULL;
 }
@@ -277,21 +266,6 @@ void kms_kprobes_destroy(struct kms_session *s)
 	s->probes = NULL;
 }
 
-/* Is a kmemscope process with this pid running? */
-static int pid_alive(int pid)
-{
-	char path[64], *comm;
-	int alive;
-
-	if (kill(pid, 0) < 0 && errno == ESRCH)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	comm = kms_read_file(path, NULL);
-	alive = comm && (!strncmp(comm, "kmemscope", 9) || !strncmp(comm, "lt-kmemscope", 12));
-	free(comm);
-	return alive;
-}
-
 int kms_kprobes_reset_stale(void (*fn)(const char *name, void *ctx), void *ctx)
 {
 	struct tracefs_dynevent **all;
@@ -307,7 +281,7 @@ int kms_kprobes_reset_stale(void (*fn)(const char *name, void *ctx), void *ctx)
 		tracefs_dynevent_info(all[i], &sys, &ev, NULL, NULL, NULL);
 		if (sys && !strncmp(sys, KMS_KPROBE_GROUP_PREFIX, strlen(KMS_KPROBE_GROUP_PREFIX)) &&
 		    !kms_parse_uint(sys + strlen(KMS_KPROBE_GROUP_PREFIX), 1UL << 22, &pid) &&
-		    pid != (unsigned long)getpid() && !pid_alive(pid)) {
+		    pid != (unsigned long)getpid() && !kms_owner_alive(pid)) {
 			snprintf(name, sizeof(name), "%s/%s", sys, ev ? ev : "?");
 			if (tracefs_dynevent_destroy(all[i], true) < 0) {
 				ret = kms_error("cannot remove stale kprobe %s: %s", name, strerror(errno));

@@ -237,7 +237,7 @@ void kms_session_destroy(struct kms_session *s)
 }
 
 /* Is pid a running kmemscope? A reused pid of another program does not count. */
-static int owner_alive(int pid)
+int kms_owner_alive(int pid)
 {
 	char path[64], *comm;
 	int alive;
@@ -267,7 +267,7 @@ int kms_reset_stale(kms_reset_fn fn, void *ctx)
 	for (i = 0; names && names[i]; i++) {
 		if (kms_parse_uint(names[i] + strlen(KMS_INSTANCE_PREFIX), 1UL << 22, &pid))
 			continue;
-		if (pid == (unsigned long)getpid() || owner_alive(pid))
+		if (pid == (unsigned long)getpid() || kms_owner_alive(pid))
 			continue;
 		inst = tracefs_instance_alloc(NULL, names[i]);
 		if (!inst || tracefs_instance_destroy(inst) < 0) {

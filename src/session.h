@@ -47,6 +47,9 @@ int kms_session_snapshot(struct kms_session *s, const char *name, int after);
 /* Disable everything and remove the instance; safe to call twice. */
 void kms_session_destroy(struct kms_session *s);
 
+/* Is pid a running kmemscope (a reused pid of another program is not)? */
+int kms_owner_alive(int pid);
+
 /* Callback for each stale instance removed by kms_reset_stale(). */
 typedef void (*kms_reset_fn)(const char *name, void *ctx);
 /*

@@ -51,3 +51,25 @@ tracecmd_events() {
 	[ ! -s "$WORK/tc.err" ] || fail "trace-cmd report warned on $1: $(head -3 "$WORK/tc.err")"
 	grep -v '^cpus=' "$WORK/tc.out"
 }
+
+# trace-cmd report -R -t text in unit-decode's form: "TS_NS PID EVENT
+# field=value...", fields sorted, values decimal (hex, (nil), and 4.19's
+# bare-hex call_site converted).
+canon_tracecmd() {
+	perl -ne '
+		next unless /^\s*(.*)-(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s+(\w+):\s+(.*?)\s*$/;
+		my ($pid, $sec, $frac, $ev, $rest) = ($2, $4, $5, $6, $7);
+		my @t;
+		for my $kv (split /\s+/, $rest) {
+			my ($k, $v) = split /=/, $kv, 2;
+			$v = 0 if $v eq "(nil)";
+			if ($v =~ /^0x[0-9a-f]+$/) {
+				$v = sprintf("%u", hex($v));
+			} elsif ($k eq "call_site" && $v =~ /^[0-9a-f]+$/) {
+				$v = sprintf("%u", hex($v));	# 4.19 prints it %lx: bare hex
+			}
+			push @t, "$k=$v";
+		}
+		print join(" ", $sec . $frac, $pid, $ev, sort @t), "\n";
+	' "$1"
+}

@@ -6,20 +6,6 @@
 . "$TESTLIB"
 DECODE=$(dirname "$KMS")/tests/unit-decode
 
-canon_tracecmd() {
-	perl -ne '
-		next unless /^\s*(.*)-(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s+(\w+):\s+(.*?)\s*$/;
-		my ($pid, $sec, $frac, $ev, $rest) = ($2, $4, $5, $6, $7);
-		my @t;
-		for my $kv (split /\s+/, $rest) {
-			my ($k, $v) = split /=/, $kv, 2;
-			$v = 0 if $v eq "(nil)";
-			$v = sprintf("%u", hex($v)) if $v =~ /^0x[0-9a-f]+$/;
-			push @t, "$k=$v";
-		}
-		print join(" ", $sec . $frac, $pid, $ev, sort @t), "\n";
-	' "$1"
-}
 
 for fx in live-6.18 lossy-6.18; do
 	dir=$FIXTURES/$fx

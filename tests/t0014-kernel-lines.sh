@@ -81,25 +81,6 @@ got_slab() {
 	' <"$1"
 }
 
-# trace-cmd report -R -t text in unit-decode's form (t0010's, plus bare hex).
-canon_tracecmd() {
-	perl -ne '
-		next unless /^\s*(.*)-(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s+(\w+):\s+(.*?)\s*$/;
-		my ($pid, $sec, $frac, $ev, $rest) = ($2, $4, $5, $6, $7);
-		my @t;
-		for my $kv (split /\s+/, $rest) {
-			my ($k, $v) = split /=/, $kv, 2;
-			$v = 0 if $v eq "(nil)";
-			if ($v =~ /^0x[0-9a-f]+$/) {
-				$v = sprintf("%u", hex($v));
-			} elsif ($k eq "call_site" && $v =~ /^[0-9a-f]+$/) {
-				$v = sprintf("%u", hex($v));	# 4.19 prints it %lx: bare hex
-			}
-			push @t, "$k=$v";
-		}
-		print join(" ", $sec . $frac, $pid, $ev, sort @t), "\n";
-	' "$1"
-}
 
 for l in $LINES; do
 	dir=$KDIR/$l
