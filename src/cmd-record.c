@@ -53,7 +53,6 @@ struct record {
 	bool			have_child;
 	int			*spool;		/* per-CPU page spool files */
 	unsigned long long	*spool_size;
-	unsigned long long	(*by_id)[65536];	/* per-CPU event counts by id */
 	int			ncpus;
 	char			*tmpname;
 	int			stop_signal;
@@ -80,24 +79,12 @@ static int add_spec(struct record *r, const char *arg)
 	return s->system ? 0 : -1;
 }
 
-/* Page callback: count events by id and append the page to the CPU's spool. */
+/* Page callback: append the page to the CPU's spool (the reader counts its events). */
 static int spool_page(int cpu, const void *page, unsigned int size,
 		      const struct kms_subbuf *sb, void *ctx)
 {
 	struct record *r = ctx;
-	struct kms_subbuf_iter it;
-	const void *payload;
-	unsigned long long ts;
-	unsigned int len;
-	unsigned short id;
 
-	kms_subbuf_iter_init(&it, page, r->session.long_size, sb);
-	while (kms_subbuf_next(&it, &payload, &len, &ts) > 0) {
-		if (len < 2)
-			continue;
-		memcpy(&id, payload, 2);
-		r->by_id[cpu][id]++;
-	}
 	if (kms_write_all(r->spool[cpu], page, size) < 0)
 		return kms_error("writing the recording: %s", strerror(errno));
 	r->spool_size[cpu] += size;
@@ -115,8 +102,7 @@ static int open_spools(struct record *r)
 	dir = dirname(dup);
 	r->spool = calloc(r->ncpus, sizeof(int));
 	r->spool_size = calloc(r->ncpus, sizeof(*r->spool_size));
-	r->by_id = calloc(r->ncpus, sizeof(*r->by_id));
-	if (!r->spool || !r->spool_size || !r->by_id) {
+	if (!r->spool || !r->spool_size) {
 		free(dup);
 		return kms_error("out of memory");
 	}
@@ -293,7 +279,7 @@ static void print_summary(struct record *r, double secs)
 		struct tep_event *e;
 
 		for (count = 0, cpu = 0; cpu < r->ncpus; cpu++)
-			count += r->by_id[cpu][id];
+			count += kms_reader_cpu(r->reader, cpu)->by_id[id];
 		if (!count)
 			continue;
 		e = tep ? tep_find_event(tep, id) : NULL;
@@ -536,7 +522,7 @@ static int cmd_record(int argc, char **argv)
 		status = cmd_core_error();
 		goto out;
 	}
-	r.reader = kms_reader_start(&r.session, 0, spool_page, &r);
+	r.reader = kms_reader_start(&r.session, 0, KMS_READER_COUNT_IDS, spool_page, &r);
 	if (!r.reader || kms_session_tracing(&r.session, 1) < 0) {
 		status = cmd_core_error();
 		goto out;
@@ -598,7 +584,6 @@ out:
 			close(r.spool[i]);
 	free(r.spool);
 	free(r.spool_size);
-	free(r.by_id);
 	free(r.tmpname);
 free_args:
 	for (i = 0; i < r.nr_specs; i++) {

@@ -356,7 +356,7 @@ static int cmd_top(int argc, char **argv)
 		status = cmd_core_error();
 		goto out;
 	}
-	t.reader = kms_reader_start(&t.session, t.interval * 500 > 500 ? 500 : t.interval * 500,
+	t.reader = kms_reader_start(&t.session, t.interval * 500 > 500 ? 500 : t.interval * 500, 0,
 				    queue_page, &t);
 	if (!t.reader || kms_session_tracing(&t.session, 1) < 0) {
 		status = cmd_core_error();

@@ -53,7 +53,7 @@ static int handle_page(struct cpu_reader *c, int len)
 		return 0;
 	if ((unsigned int)len < size)
 		memset((char *)c->page + len, 0, size - len);
-	if (kms_subbuf_parse(c->page, size, r->s->long_size, &sb) < 0)
+	if (kms_subbuf_parse(c->page, size, r->s->long_size, &sb, c->st.by_id) < 0)
 		return -1;
 	if (!sb.commit && !sb.missed)
 		return 0;
@@ -148,7 +148,7 @@ static struct tracefs_cpu *open_cpu(struct kms_session *s, int cpu, int *fdp)
 }
 
 /* Create the per-CPU readers and start their threads. */
-struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms,
+struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms, int flags,
 				    kms_page_fn fn, void *ctx)
 {
 	struct kms_reader *r;
@@ -180,6 +180,9 @@ struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms,
 		c->cpu = i;
 		c->page = malloc(s->subbuf_size);
 		if (!c->page)
+			goto nomem;
+		if ((flags & KMS_READER_COUNT_IDS) &&
+		    !(c->st.by_id = calloc(65536, sizeof(*c->st.by_id))))
 			goto nomem;
 		c->tcpu = open_cpu(s, i, &c->fd);
 		if (!c->tcpu) {
@@ -259,6 +262,7 @@ void kms_reader_free(struct kms_reader *r)
 			tracefs_cpu_close(r->cpus[i].tcpu);
 		free(r->cpus[i].page);
 		free(r->cpus[i].st.stats_text);
+		free(r->cpus[i].st.by_id);
 	}
 	free(r->cpus);
 	if (r->stop_pipe[0] >= 0)

@@ -17,6 +17,7 @@ struct kms_cpu_stats {
 	unsigned long long	events;
 	unsigned long long	missed_pages;	/* pages flagged RB_MISSED_EVENTS */
 	unsigned long long	missed_counted;	/* sum of their stored counts */
+	unsigned long long	*by_id;		/* events by id, with KMS_READER_COUNT_IDS */
 	/* From per_cpu/cpuN/stats when the reader stopped. */
 	unsigned long long	overrun;
 	unsigned long long	commit_overrun;
@@ -35,7 +36,9 @@ struct kms_reader;
  * (and the partial last one at stop); a live view passes its refresh time
  * so that partially filled pages are read at least that often.
  */
-struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms,
+#define KMS_READER_COUNT_IDS	(1 << 0)	/* count events by id, per CPU */
+
+struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms, int flags,
 				    kms_page_fn fn, void *ctx);
 /* Wake the threads, drain the buffers to the last partial page, join. */
 int kms_reader_stop(struct kms_reader *r);

@@ -78,24 +78,31 @@ int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
 	return 0;
 }
 
-/* Count the data records of a page. */
-static int count_records(const void *page, int long_size, const struct kms_subbuf *sb)
+/* Count the data records of a page, and by event id when asked. */
+static int count_records(const void *page, int long_size, const struct kms_subbuf *sb,
+			 unsigned long long *by_id)
 {
 	struct kms_subbuf_iter it;
 	const void *payload;
 	unsigned long long ts;
 	unsigned int len;
+	unsigned short id;
 	int n = 0, r;
 
 	kms_subbuf_iter_init(&it, page, long_size, sb);
-	while ((r = kms_subbuf_next(&it, &payload, &len, &ts)) > 0)
+	while ((r = kms_subbuf_next(&it, &payload, &len, &ts)) > 0) {
 		n++;
+		if (by_id && len >= 2) {
+			memcpy(&id, payload, 2);
+			by_id[id]++;
+		}
+	}
 	return r < 0 ? -1 : n;
 }
 
 /* Decode the header of one sub-buffer and count its records. */
 int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
-		     struct kms_subbuf *out)
+		     struct kms_subbuf *out, unsigned long long *by_id)
 {
 	const unsigned char *p = page;
 	unsigned int hdr = 8 + long_size;
@@ -132,7 +139,7 @@ int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 		}
 		out->missed_stored = true;
 	}
-	n = count_records(page, long_size, out);
+	n = count_records(page, long_size, out, by_id);
 	if (n < 0)
 		return kms_error("corrupt record in sub-buffer");
 	out->nr_events = n;

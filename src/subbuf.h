@@ -24,10 +24,12 @@ struct kms_subbuf {
 
 /*
  * Parse one sub-buffer of page_size bytes whose commit field is long_size
- * (4 or 8) bytes wide. Returns 0, or -1 if the header is corrupt.
+ * (4 or 8) bytes wide, walking its records once: they are counted, and by
+ * event id into by_id[65536] when it is not NULL. Returns 0, or -1 if the
+ * header or a record is corrupt.
  */
 int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
-		     struct kms_subbuf *out);
+		     struct kms_subbuf *out, unsigned long long *by_id);
 
 /* Iterator over the data records of a parsed sub-buffer. */
 struct kms_subbuf_iter {

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 			unsigned long long ts;
 			struct kms_ev ev;
 
-			if (kms_subbuf_parse(raw + off, page_size, long_size, &sb)) {
+			if (kms_subbuf_parse(raw + off, page_size, long_size, &sb, NULL)) {
 				fprintf(stderr, "cpu%d page at %zu: %s\n", cpu, off, kms_strerror());
 				return 1;
 			}

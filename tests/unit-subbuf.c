@@ -88,7 +88,11 @@ int main(void)
 	rec_small(&a, 1, 3, 8);
 	finish(&a, 1000000, KMS_RB_MISSED_EVENTS | KMS_RB_MISSED_STORED, 42);
 
-	CHECK(kms_subbuf_parse(a.buf, PAGE, 8, &sb) == 0, "page A: %s", kms_strerror());
+	static unsigned long long by_id[65536];
+
+	CHECK(kms_subbuf_parse(a.buf, PAGE, 8, &sb, by_id) == 0, "page A: %s", kms_strerror());
+	CHECK(by_id[7] == 1 && by_id[8] == 1 && by_id[0] == 1, "counts by id: 7:%llu 8:%llu 0:%llu",
+	      by_id[7], by_id[8], by_id[0]);
 	CHECK(sb.ts == 1000000, "page A ts %llu", sb.ts);
 	CHECK(sb.commit == a.off, "page A commit %u != %u", sb.commit, a.off);
 	CHECK(sb.missed && sb.missed_stored, "page A flags not seen");
@@ -121,7 +125,7 @@ int main(void)
 	/* Page C: events lost, count not stored (page was full). */
 	rec_small(&c, 0, 4, 9);
 	finish(&c, 5, KMS_RB_MISSED_EVENTS, -1);
-	CHECK(kms_subbuf_parse(c.buf, PAGE, 8, &sb) == 0, "page C: %s", kms_strerror());
+	CHECK(kms_subbuf_parse(c.buf, PAGE, 8, &sb, NULL) == 0, "page C: %s", kms_strerror());
 	CHECK(sb.missed && !sb.missed_stored && sb.missed_count == 0, "page C flags");
 	CHECK(sb.nr_events == 1, "page C events %u", sb.nr_events);
 
@@ -129,13 +133,13 @@ int main(void)
 	memset(&d, 0, sizeof(d));
 	d.off = PAGE;
 	finish(&d, 1, 0, -1);
-	CHECK(kms_subbuf_parse(d.buf, PAGE, 8, &sb) < 0, "page D accepted");
+	CHECK(kms_subbuf_parse(d.buf, PAGE, 8, &sb, NULL) < 0, "page D accepted");
 
 	/* Page E: long record whose length word is below 4. */
 	put32(&e, 0);
 	put32(&e, 2);
 	finish(&e, 1, 0, -1);
-	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb) < 0, "page E accepted");
+	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) < 0, "page E accepted");
 
 	return unit_done("unit-subbuf");
 }

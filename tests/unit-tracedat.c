@@ -94,7 +94,7 @@ static int write_fixture(const char *dir, const char *out, unsigned long long *r
 		for (off = 0; raw && off + page_size <= len; off += page_size) {
 			struct kms_subbuf sb;
 
-			if (kms_subbuf_parse(raw + off, page_size, long_size, &sb))
+			if (kms_subbuf_parse(raw + off, page_size, long_size, &sb, NULL))
 				return -1;
 			*records += sb.nr_events;
 			*flagged += sb.missed;
