@@ -505,12 +505,7 @@ static int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	/* Signals are taken synchronously in wait_loop; threads inherit the mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	cmd_block_signals(&set, &old);
 	masked = true;
 	if (kms_session_create(&r.session, r.buffer_kb) < 0 ||
 	    ((r.nr_specs || !r.rc || !r.rc->nr_kprobes) && enable_events(&r) < 0) ||
@@ -532,12 +527,8 @@ static int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	t0 = kms_now_ns();
-	if (r.sc.cmd && kms_child_spawn_traced(&r.child, r.sc.cmd, &r.session) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
 	r.have_child = r.sc.cmd != NULL;
-	if (r.have_child && kms_child_release(&r.child, r.sc.cmd[0]) < 0) {
+	if (cmd_start_command(&r.sc, &r.session, &r.child) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}

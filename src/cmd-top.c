@@ -345,12 +345,7 @@ static int cmd_top(int argc, char **argv)
 		status = cmd_core_error();
 		goto out;
 	}
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	cmd_block_signals(&set, &old);
 	masked = true;
 	if (setup(&t) < 0) {
 		status = cmd_core_error();
@@ -363,21 +358,17 @@ static int cmd_top(int argc, char **argv)
 		goto out;
 	}
 	t.t0 = kms_now_ns();
-	if (t.sc.cmd && kms_child_spawn_traced(&t.child, t.sc.cmd, &t.session) < 0) {
+	t.have_child = t.sc.cmd != NULL;
+	if (cmd_start_command(&t.sc, &t.session, &t.child) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
-	t.have_child = t.sc.cmd != NULL;
-	if (t.have_child) {
+	if (t.have_child) {	/* its comm, for when it is gone before /proc is read */
 		char *dup = strdup(t.sc.cmd[0]);
 
 		if (dup)
 			tep_register_comm(t.tep, basename(dup), t.child.pid);
 		free(dup);
-	}
-	if (t.have_child && kms_child_release(&t.child, t.sc.cmd[0]) < 0) {
-		status = cmd_core_error();
-		goto out;
 	}
 	while (!done) {
 		unsigned long long end = kms_now_ns() + t.interval * 1000000000ULL, now;

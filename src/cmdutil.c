@@ -11,6 +11,7 @@
 
 #include <tracefs.h>
 
+#include "child.h"
 #include "cmd.h"
 #include "cmdutil.h"
 #include "hostcheck.h"
@@ -141,6 +142,29 @@ int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
 	if (sc->cmd && sc->nr_pids)
 		return cmd_usage_error(e, "use either -p or -- COMMAND, not both");
 	return 0;
+}
+
+int cmd_start_command(struct cmd_scope *sc, struct kms_session *s, struct kms_child *child)
+{
+	child->pid = 0;		/* nothing to wait for or close if the spawn fails */
+	child->go_fd = child->err_fd = -1;
+	if (!sc->cmd)
+		return 0;
+	if (kms_child_spawn_traced(child, sc->cmd, s) < 0)
+		return -1;
+	if (kms_child_release(child, sc->cmd[0]) < 0)
+		return -1;
+	return 1;
+}
+
+void cmd_block_signals(sigset_t *set, sigset_t *old)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, old);
 }
 
 void cmd_stale_removed(const char *name, void *ctx)

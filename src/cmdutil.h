@@ -19,6 +19,7 @@ struct kms_recipe *cmd_load_recipe(const char *name, int live, int *status);
 /* Create and enable the recipe's kprobes in the session. */
 int cmd_setup_probes(struct kms_session *s, const struct kms_recipe *rc);
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 struct cmd_entry;
@@ -40,6 +41,16 @@ int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 /* After getopt: the command after "--", and -p and a command not both. */
 int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
 		     char **argv, int optind);
+
+struct kms_child;
+/*
+ * Start the command of the scope, if any, with tracing already on: forked
+ * traced and released to exec. Returns 1 when a command runs, 0 when there
+ * is none, -1 on failure (kms_strerror() says why).
+ */
+int cmd_start_command(struct cmd_scope *sc, struct kms_session *s, struct kms_child *child);
+/* Block the signals a tracing command takes synchronously (sigtimedwait). */
+void cmd_block_signals(sigset_t *set, sigset_t *old);
 
 /* Print "kmemscope: removed stale ..." lines; for kms_reset_stale(). */
 void cmd_stale_removed(const char *name, void *ctx);
