@@ -4,7 +4,7 @@
 # Contents: static busybox and its applet links, /init (tests/vm/init),
 # /vmlib.sh (tests/vm/guest-lib.sh), kmemscope ($KMS or ./kmemscope),
 # trace-cmd, /touchmem and /openclose ($TOUCHMEM / $OPENCLOSE or
-# tests/touchmem, tests/openclose), every shared library they need plus the
+# tests/progs/touchmem, tests/progs/openclose), every shared library they need plus the
 # dynamic loader, libtraceevent's plugins (so trace-cmd and libtracecmd
 # print as on the host), /recipes ($RECIPES or the source tree's recipes/),
 # and TEST_SCRIPT as /test.sh.
@@ -18,7 +18,7 @@ die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
 OUT=$1 SCRIPT=$2; shift 2
 
 KMS=${KMS:-./kmemscope}
-TOUCHMEM=${TOUCHMEM:-$(dirname "$KMS")/tests/touchmem}
+TOUCHMEM=${TOUCHMEM:-$(dirname "$KMS")/tests/progs/touchmem}
 OPENCLOSE=${OPENCLOSE:-$(dirname "$TOUCHMEM")/openclose}
 RECIPES=${RECIPES:-$SRCDIR/recipes}
 BUSYBOX=${BUSYBOX:-/bin/busybox}

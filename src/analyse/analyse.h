@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The analysers: page orders (seed 000/001), slab caches, call sites and
+ * processes (seed 003), and faults per process and mapping (seed 004).
+ * They consume decoded events, whatever their source, and build the
+ * catalogue's tables on demand. Memory grows with distinct keys (and with
+ * slab objects still live), not with the number of events.
+ */
+#ifndef KMS_ANALYSE_H
+#define KMS_ANALYSE_H
+
+#include <event-parse.h>
+
+#include "decode/decode.h"
+#include "recipe/recipe.h"
+#include "analyse/table.h"
+#include <stdint.h>
+
+/* One output cell; strings point into the analysis and live as long as it. */
+struct kms_cell {
+	long long	i;
+	double		d;
+	const char	*s;
+	int		null;	/* value unavailable */
+};
+
+struct kms_rows {
+	const struct kms_table_def	*def;
+	int				cols[16];	/* shown columns, indexes into def->cols */
+	int				ncols;
+	size_t				nrows;
+	struct kms_cell			*cells;		/* nrows * ncols */
+	char				note[256];	/* why a table is empty or partial */
+};
+
+/* Live sources describe processes; files leave these NULL. */
+struct kms_proc_ops {
+	/* comm of a pid, or NULL */
+	const char *(*comm)(int pid, void *ctx);
+	/* name of the mapping holding addr in pid ("[heap]", a file, "[anon]"), or NULL */
+	const char *(*mapping)(int pid, unsigned long long addr, void *ctx);
+	/* VM and RSS in KiB and major faults; returns 0 when known */
+	int (*mem)(int pid, long long *vm_kib, long long *rss_kib, long long *majflt, void *ctx);
+	void *ctx;
+};
+
+struct kms_analysis;
+
+struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_proc_ops *ops);
+void kms_analysis_free(struct kms_analysis *a);
+/* Feed one decoded event. Returns -1 only when out of memory. */
+int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev);
+/* Build one table as the recipe asks. Returns -1 when out of memory. */
+int kms_analysis_table(struct kms_analysis *a, const struct kms_recipe_table *t,
+		       struct kms_rows *rows);
+void kms_rows_free(struct kms_rows *rows);
+/* Take /proc/slabinfo text as the "before" or "after" snapshot. */
+int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after);
+/* Sample VM/RSS of every process seen so far (the end-of-run sample). */
+void kms_analysis_sample_procs(struct kms_analysis *a);
+/* Count only page events of these orders (bit N: order N; 0: all). */
+void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
+/* Name the recipe's kprobes, for the probes tables. */
+int kms_analysis_set_probes(struct kms_analysis *a, const struct kms_recipe *r);
+/* Number of events fed. */
+unsigned long long kms_analysis_events(const struct kms_analysis *a);
+
+#endif

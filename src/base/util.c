@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Error recording and small I/O helpers shared by the core.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/kms.h"
+
+static __thread char errbuf[1024];
+
+/* Record a formatted error message; returns -1 for "return kms_error(...)". */
+int kms_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Return the last recorded error message. */
+const char *kms_strerror(void)
+{
+	return errbuf[0] ? errbuf : "unknown error";
+}
+
+/* Read a file to EOF into a NUL-terminated heap buffer. */
+char *kms_read_file(const char *path, size_t *len)
+{
+	size_t size = 0, cap = 8192;
+	char *buf, *tmp;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		kms_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(cap);
+	if (!buf)
+		goto nomem;
+	for (;;) {
+		if (cap - size < 4096) {
+			cap *= 2;
+			tmp = realloc(buf, cap);
+			if (!tmp)
+				goto nomem;
+			buf = tmp;
+		}
+		r = read(fd, buf + size, cap - size - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kms_error("%s: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		size += r;
+	}
+	close(fd);
+	buf[size] = '\0';
+	if (len)
+		*len = size;
+	return buf;
+nomem:
+	free(buf);
+	close(fd);
+	kms_error("out of memory reading %s", path);
+	return NULL;
+}
+
+/* Write the whole buffer, looping over short writes. */
+int kms_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (len) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return kms_error("write: %s", strerror(errno));
+		p += w;
+		len -= w;
+	}
+	return 0;
+}
+
+/* Strict unsigned parse: digits only, no overflow, at most max. */
+int kms_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* CLOCK_MONOTONIC in ns. */
+unsigned long long kms_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Count of configured CPUs; per_cpu/cpuN exists for each of them. */
+int kms_nr_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (int)n : 1;
+}

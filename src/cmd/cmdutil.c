@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Recipe loading and kprobe setup for the commands that trace.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tracefs.h>
+
+#include "source/child.h"
+#include "cmd/cmd.h"
+#include "cmd/cmdutil.h"
+#include "tracefs/hostcheck.h"
+#include "base/kms.h"
+#include "tracefs/kprobe.h"
+#include "base/orders.h"
+
+static int known_event(const char *sys, const char *name)
+{
+	return tracefs_event_file_exists(NULL, sys, name, "enable");
+}
+
+static struct kms_recipe *parse(const char *name, int live)
+{
+	struct kms_recipe *rc;
+	char *path = kms_recipe_locate(name);
+
+	rc = path ? kms_recipe_parse(path, live ? known_event : NULL) : NULL;
+	free(path);
+	return rc;
+}
+
+struct kms_recipe *cmd_load_recipe(const char *name, int live, int *status)
+{
+	struct kms_recipe *rc = parse(name, live), *fb;
+	struct kms_symtab *syms;
+	char level[32];
+	const char *why;
+
+	if (!rc) {
+		/* Under lockdown=confidentiality no event exists: say why. */
+		if (live && kms_lockdown_level(level, sizeof(level)) == 0 &&
+		    !strcmp(level, "confidentiality")) {
+			cmd_error("lockdown=confidentiality closes tracefs (%s)", kms_strerror());
+			*status = KMS_EXIT_LOCKDOWN;
+			return NULL;
+		}
+		cmd_error("%s", kms_strerror());
+		*status = KMS_EXIT_USAGE;
+		return NULL;
+	}
+	if (!live)
+		return rc;
+	if (rc->requires & KMS_REQ_PAGE_OWNER) {
+		syms = kms_symtab_load();
+		why = syms ? kms_page_owner_missing(syms) : kms_strerror();
+		kms_symtab_free(syms);
+		if (why) {
+			cmd_error("recipe %s cannot run: %s", rc->name, why);
+			kms_recipe_free(rc);
+			*status = KMS_EXIT_UNSUPPORTED;
+			return NULL;
+		}
+	}
+	if (rc->nr_kprobes && !kms_kprobes_available()) {
+		if (!rc->fallback) {
+			cmd_error("recipe %s needs kprobe_events, which this kernel does not offer "
+				  "(not built in, or closed by lockdown)", rc->name);
+			kms_recipe_free(rc);
+			*status = KMS_EXIT_UNSUPPORTED;
+			return NULL;
+		}
+		fprintf(stderr, "kmemscope: kprobe_events is not available here; running the "
+			"tracepoint recipe '%s' instead of '%s'\n", rc->fallback, rc->name);
+		fb = parse(rc->fallback, live);
+		kms_recipe_free(rc);
+		if (!fb) {
+			cmd_error("%s", kms_strerror());
+			*status = KMS_EXIT_USAGE;
+		}
+		return fb;
+	}
+	return rc;
+}
+
+static void notice(const char *msg, void *ctx)
+{
+	fprintf(stderr, "kmemscope: %s\n", msg);
+}
+
+int cmd_setup_probes(struct kms_session *s, const struct kms_recipe *rc)
+{
+	struct kms_symtab *syms;
+	int ret;
+
+	if (!rc || !rc->nr_kprobes)
+		return 0;
+	syms = kms_symtab_load();
+	if (!syms)
+		return -1;
+	ret = kms_kprobes_setup(s, rc, syms, notice, NULL);
+	kms_symtab_free(syms);
+	return ret;
+}
+
+int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
+		     const char *arg)
+{
+	unsigned long v;
+	pid_t *tmp;
+
+	if (opt == 'O') {
+		if (kms_orders_parse(arg, &sc->orders))
+			return cmd_usage_error(e, "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", arg);
+		return 0;
+	}
+	if (kms_parse_uint(arg, INT_MAX, &v) || !v)
+		return cmd_usage_error(e, "-p: invalid pid '%s'", arg);
+	if (kill(v, 0) < 0 && errno == ESRCH)
+		return cmd_usage_error(e, "-p: no process %lu", v);
+	tmp = realloc(sc->pids, (sc->nr_pids + 1) * sizeof(*tmp));
+	if (!tmp)
+		return cmd_error("out of memory");
+	sc->pids = tmp;
+	sc->pids[sc->nr_pids++] = v;
+	return 0;
+}
+
+int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
+		     char **argv, int optind)
+{
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--"))
+			return cmd_usage_error(e, "unexpected argument '%s' (put the command after --)",
+					       argv[optind]);
+		sc->cmd = argv + optind;
+	}
+	if (sc->cmd && sc->nr_pids)
+		return cmd_usage_error(e, "use either -p or -- COMMAND, not both");
+	return 0;
+}
+
+int cmd_start_command(struct cmd_scope *sc, struct kms_session *s, struct kms_child *child)
+{
+	child->pid = 0;		/* nothing to wait for or close if the spawn fails */
+	child->go_fd = child->err_fd = -1;
+	if (!sc->cmd)
+		return 0;
+	if (kms_child_spawn_traced(child, sc->cmd, s) < 0)
+		return -1;
+	if (kms_child_release(child, sc->cmd[0]) < 0)
+		return -1;
+	return 1;
+}
+
+void cmd_block_signals(sigset_t *set, sigset_t *old)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, old);
+}
+
+void cmd_stale_removed(const char *name, void *ctx)
+{
+	fprintf(stderr, "kmemscope: removed stale %s %s\n",
+		strchr(name, '/') ? "kprobe" : "instance", name);
+}

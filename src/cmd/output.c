@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Text, JSON and CSV rendering of kms_rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/output.h"
+
+void out_text_header(FILE *f, const struct out_meta *m)
+{
+	fprintf(f, "source: %s   duration: %.3f s   events: %llu   lost: %llu\n",
+		m->source, m->duration_s, m->events, m->lost);
+	if (m->buffers)
+		fprintf(f, "buffers: %s\n", m->buffers);
+	if (m->missing && *m->missing)
+		fprintf(f, "missing events (tables that need them are empty): %s\n", m->missing);
+}
+
+/* One cell as text. */
+static void cell_text(const struct kms_rows *r, int j, const struct kms_cell *c, char *buf, size_t len)
+{
+	const struct kms_col_def *cd = &r->def->cols[r->cols[j]];
+
+	if (c->null) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	switch (cd->type) {
+	case KMS_COL_STR:
+		snprintf(buf, len, "%s", c->s ? c->s : "");
+		break;
+	case KMS_COL_KIB:
+		cmd_human_bytes(c->i < 0 ? 0 : (unsigned long long)c->i * 1024, buf, len);
+		if (c->i < 0) {
+			char tmp[32];
+
+			cmd_human_bytes((unsigned long long)-c->i * 1024, tmp, sizeof(tmp));
+			snprintf(buf, len, "-%s", tmp);
+		}
+		break;
+	case KMS_COL_BYTES:
+		cmd_human_bytes(c->i < 0 ? 0 : c->i, buf, len);
+		break;
+	case KMS_COL_PCT:
+		snprintf(buf, len, "%.1f", c->d);
+		break;
+	default:
+		snprintf(buf, len, "%lld", c->i);
+	}
+}
+
+void out_text_table(FILE *f, const struct kms_rows *r)
+{
+	int w[16], j;
+	size_t i;
+	char buf[256];
+
+	fprintf(f, "\n%s\n", r->def->title);
+	for (j = 0; j < r->ncols; j++)
+		w[j] = strlen(r->def->cols[r->cols[j]].title);
+	for (i = 0; i < r->nrows; i++)
+		for (j = 0; j < r->ncols; j++) {
+			cell_text(r, j, &r->cells[i * r->ncols + j], buf, sizeof(buf));
+			if ((int)strlen(buf) > w[j])
+				w[j] = strlen(buf);
+		}
+	for (j = 0; j < r->ncols; j++) {
+		int left = r->def->cols[r->cols[j]].type == KMS_COL_STR;
+
+		if (j == r->ncols - 1 && left)
+			fprintf(f, "%s%s", j ? "  " : "", r->def->cols[r->cols[j]].title);
+		else
+			fprintf(f, "%s%*s", j ? "  " : "", left ? -w[j] : w[j],
+				r->def->cols[r->cols[j]].title);
+	}
+	fputc('\n', f);
+	for (i = 0; i < r->nrows; i++) {
+		for (j = 0; j < r->ncols; j++) {
+			int left = r->def->cols[r->cols[j]].type == KMS_COL_STR;
+
+			cell_text(r, j, &r->cells[i * r->ncols + j], buf, sizeof(buf));
+			/* the last column is not padded, so lines have no trailing blanks */
+			if (j == r->ncols - 1 && left)
+				fprintf(f, "%s%s", j ? "  " : "", buf);
+			else
+				fprintf(f, "%s%*s", j ? "  " : "", left ? -w[j] : w[j], buf);
+		}
+		fputc('\n', f);
+	}
+	if (!r->nrows)
+		fprintf(f, "(no rows%s%s)\n", r->note[0] ? ": " : "", r->note);
+	else if (r->note[0])
+		fprintf(f, "(%s)\n", r->note);
+}
+
+static void csv_str(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void out_csv_table(FILE *f, const struct kms_rows *r)
+{
+	size_t i;
+	int j;
+
+	for (j = 0; j < r->ncols; j++)
+		fprintf(f, "%s%s", j ? "," : "", r->def->cols[r->cols[j]].name);
+	fputc('\n', f);
+	for (i = 0; i < r->nrows; i++) {
+		for (j = 0; j < r->ncols; j++) {
+			const struct kms_cell *c = &r->cells[i * r->ncols + j];
+			int t = r->def->cols[r->cols[j]].type;
+
+			if (j)
+				fputc(',', f);
+			if (c->null)
+				continue;
+			if (t == KMS_COL_STR)
+				csv_str(f, c->s ? c->s : "");
+			else if (t == KMS_COL_PCT)
+				fprintf(f, "%.2f", c->d);
+			else
+				fprintf(f, "%lld", c->i);
+		}
+		fputc('\n', f);
+	}
+}
+
+cJSON *out_json_new(const struct out_meta *m)
+{
+	cJSON *doc = cJSON_CreateObject();
+
+	if (!doc)
+		return NULL;
+	cJSON_AddNumberToObject(doc, "schema", KMS_JSON_SCHEMA);
+	cJSON_AddStringToObject(doc, "source", m->source);
+	cJSON_AddNumberToObject(doc, "duration_s", m->duration_s);
+	cJSON_AddNumberToObject(doc, "events", (double)m->events);
+	cJSON_AddNumberToObject(doc, "lost_events", (double)m->lost);
+	if (m->missing && *m->missing)
+		cJSON_AddStringToObject(doc, "missing_events", m->missing);
+	if (m->buffers)
+		cJSON_AddStringToObject(doc, "buffers", m->buffers);
+	cJSON_AddObjectToObject(doc, "tables");
+	return doc;
+}
+
+cJSON *out_json_row(const struct kms_rows *r, size_t i)
+{
+	cJSON *row = cJSON_CreateObject();
+	int j;
+
+	for (j = 0; row && j < r->ncols; j++) {
+		const struct kms_cell *c = &r->cells[i * r->ncols + j];
+		const struct kms_col_def *cd = &r->def->cols[r->cols[j]];
+
+		if (c->null)
+			cJSON_AddNullToObject(row, cd->name);
+		else if (cd->type == KMS_COL_STR)
+			cJSON_AddStringToObject(row, cd->name, c->s ? c->s : "");
+		else if (cd->type == KMS_COL_PCT)
+			cJSON_AddNumberToObject(row, cd->name, c->d);
+		else
+			cJSON_AddNumberToObject(row, cd->name, (double)c->i);
+	}
+	return row;
+}
+
+int out_json_add(cJSON *doc, const struct kms_rows *r)
+{
+	cJSON *tables = cJSON_GetObjectItem(doc, "tables");
+	cJSON *arr = cJSON_AddArrayToObject(tables, r->def->name);
+	size_t i;
+
+	if (!arr)
+		return -1;
+	for (i = 0; i < r->nrows; i++)
+		cJSON_AddItemToArray(arr, out_json_row(r, i));
+	if (r->note[0]) {
+		cJSON *notes = cJSON_GetObjectItem(doc, "notes");
+
+		if (!notes)
+			notes = cJSON_AddObjectToObject(doc, "notes");
+		cJSON_AddStringToObject(notes, r->def->name, r->note);
+	}
+	return 0;
+}
+
+int out_json_print(FILE *f, cJSON *doc, int one_line)
+{
+	char *s = one_line ? cJSON_PrintUnformatted(doc) : cJSON_Print(doc);
+	int ret = s ? 0 : -1;
+
+	if (s) {
+		fputs(s, f);
+		fputc('\n', f);
+		free(s);
+	}
+	cJSON_Delete(doc);
+	return ret;
+}

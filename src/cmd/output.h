@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Output of tables: aligned text with human units, JSON (cJSON, schema in
+ * kmemscope-json(5)) and CSV. The only place that formats tables.
+ */
+#ifndef KMS_OUTPUT_H
+#define KMS_OUTPUT_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+
+#include "analyse/analyse.h"
+
+#define KMS_JSON_SCHEMA 1
+
+struct out_meta {
+	const char		*source;
+	double			duration_s;
+	unsigned long long	events;
+	unsigned long long	lost;
+	const char		*missing;	/* events the recipe wants but the source lacks */
+	const char		*buffers;	/* buffers of the file, when several */
+};
+
+void out_text_header(FILE *f, const struct out_meta *m);
+void out_text_table(FILE *f, const struct kms_rows *rows);
+void out_csv_table(FILE *f, const struct kms_rows *rows);
+/* A JSON document with the top-level keys; tables are added to it. */
+cJSON *out_json_new(const struct out_meta *m);
+int out_json_add(cJSON *doc, const struct kms_rows *rows);
+/* Row i of a table as a JSON object (for documents of their own shape). */
+cJSON *out_json_row(const struct kms_rows *rows, size_t i);
+/* Print and free the document: pretty, or on one line. */
+int out_json_print(FILE *f, cJSON *doc, int one_line);
+
+#endif

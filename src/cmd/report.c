@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemscope report: read a trace.dat file (ours or trace-cmd's) and print
+ * a recipe's tables, or its events in trace-cmd's line format (--events).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "analyse/analyse.h"
+#include "cmd/cmd.h"
+#include "decode/decode.h"
+#include "decode/evline.h"
+#include "base/kms.h"
+#include "base/orders.h"
+#include "cmd/output.h"
+#include "recipe/recipe.h"
+#include "source/file.h"
+
+struct report {
+	struct kms_file		f;
+	bool			events;
+	bool			json;
+	bool			csv;
+	bool			probe_log;	/* seed 001's page_owner lines */
+	const struct kms_recipe	*rc;
+	const char		*table;
+	const char		*buffer;	/* --buffer NAME */
+	const char		*recipe;
+	uint64_t		orders;
+	struct trace_seq	seq;
+	struct kms_decoder	*dec;
+	struct kms_analysis	*an;
+	char			*missing;
+};
+
+/* --events: one line per record, as trace-cmd report prints it. */
+static int print_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
+			long long missed, void *ctx)
+{
+	struct report *r = ctx;
+
+	trace_seq_reset(&r->seq);
+	/* with several buffers, trace-cmd puts "NAME: " before each line */
+	if (r->f.nbufs > 1 && r->f.sel < 0) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s", r->f.cur_buffer, *r->f.cur_buffer ? ":" : "");
+		trace_seq_printf(&r->seq, "%-*s ", r->f.name_width, name);
+	}
+	if (rec)
+		kms_evline(&r->seq, tep, rec, r->f.in_usecs);
+	else
+		kms_evline_missed(&r->seq, cpu, missed);
+	trace_seq_terminate(&r->seq);
+	fputs(r->seq.buffer, stdout);
+	putchar('\n');
+	return ferror(stdout) ? -1 : 0;
+}
+
+/* --probe-log: "page_owner info {set}: timestamp=%llu pid=%d proc_name=%s". */
+static int log_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
+		      long long missed, void *ctx)
+{
+	struct report *r = ctx;
+	const struct kms_recipe_kprobe *kp;
+	struct kms_ev ev;
+	char label[64], *u;
+
+	if (!rec || !kms_decode(r->dec, rec, &ev) || ev.probe < 0)
+		return 0;
+	kp = &r->rc->kprobes[ev.probe];
+	if (kp->role != KMS_ROLE_PAGE_OWNER)
+		return 0;
+	snprintf(label, sizeof(label), "%s", kp->name);
+	for (u = label; *u; u++)
+		if (*u == '_')
+			*u = ' ';
+	printf("page_owner info {%s}: timestamp=%llu pid=%d proc_name=%s\n", label,
+	       (unsigned long long)ev.ts, ev.pid, tep_data_comm_from_pid(tep, ev.pid));
+	return ferror(stdout) ? -1 : 0;
+}
+
+/* Tables: decode and feed the analysers. */
+static int analyse_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
+			  long long missed, void *ctx)
+{
+	struct report *r = ctx;
+	struct kms_ev ev;
+
+	if (rec && kms_decode(r->dec, rec, &ev) && kms_analysis_add(r->an, &ev) < 0)
+		return -1;
+	return 0;
+}
+
+/* Events the recipe wants that the file does not describe. */
+static char *missing_events(const struct kms_recipe *rc, struct tep_handle *tep)
+{
+	char *out = NULL, *tmp;
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < rc->nr_events; i++) {
+		const char *sys = rc->events[i].system, *name = rc->events[i].name;
+
+		if (tep_find_event_by_name(tep, sys, name))
+			continue;
+		tmp = realloc(out, len + strlen(sys) + strlen(name) + 4);
+		if (!tmp)
+			break;
+		out = tmp;
+		len += sprintf(out + len, "%s%s:%s", len ? " " : "", sys, name);
+	}
+	for (i = 0; i < rc->nr_kprobes; i++) {
+		struct tep_event **ev = tep_list_events(tep, TEP_EVENT_SORT_ID);
+		int j, found = 0;
+
+		for (j = 0; ev && ev[j]; j++)
+			found |= !strcmp(ev[j]->name, rc->kprobes[i].name) &&
+				 !strncmp(ev[j]->system, "kmemscope_", 10);
+		if (found)
+			continue;
+		tmp = realloc(out, len + strlen(rc->kprobes[i].name) + 10);
+		if (!tmp)
+			break;
+		out = tmp;
+		len += sprintf(out + len, "%skprobe:%s", len ? " " : "", rc->kprobes[i].name);
+	}
+	return out;
+}
+
+/* "top (shown), second" when the file has several buffers, else NULL. */
+static const char *buffers_line(const struct kms_file *f, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	if (f->nbufs < 2)
+		return NULL;
+	for (i = 0; i < f->nbufs && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s%s", i ? ", " : "",
+			      i ? f->buf_names[i] : "top", i == f->sel ? " (shown)" : "");
+	return buf;
+}
+
+/* Print the recipe's tables (or the one --table) in the chosen format. */
+static int print_tables(struct report *r, const struct kms_recipe *rc)
+{
+	struct out_meta m = { 0 };
+	cJSON *doc = NULL;
+	char buffers[512];
+	int i, found = 0, ret = 0;
+
+	m.source = r->f.path;
+	m.events = r->f.events;
+	m.lost = kms_file_lost(&r->f);
+	m.duration_s = r->f.events > 1 ? (r->f.last_ts - r->f.first_ts) / 1e9 : 0;
+	m.missing = r->missing;
+	m.buffers = buffers_line(&r->f, buffers, sizeof(buffers));
+	if (r->json)
+		doc = out_json_new(&m);
+	else if (!r->csv)
+		out_text_header(stdout, &m);
+	for (i = 0; i < rc->nr_tables && !ret; i++) {
+		struct kms_rows rows;
+
+		if (r->table && strcmp(r->table, rc->tables[i].def->name))
+			continue;
+		found = 1;
+		if (kms_analysis_table(r->an, &rc->tables[i], &rows) < 0) {
+			cJSON_Delete(doc);
+			return cmd_core_error();
+		}
+		if (r->json)
+			ret = out_json_add(doc, &rows);
+		else if (r->csv)
+			out_csv_table(stdout, &rows);
+		else
+			out_text_table(stdout, &rows);
+		kms_rows_free(&rows);
+	}
+	if (r->table && !found) {
+		cJSON_Delete(doc);
+		return cmd_error("recipe %s has no table '%s'", rc->name, r->table);
+	}
+	if (doc)
+		ret = out_json_print(stdout, doc, 0);
+	return ret ? cmd_error("out of memory") : KMS_EXIT_OK;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "events", no_argument, NULL, 'E' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "recipe", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "table", required_argument, NULL, 'T' },
+		{ "order", required_argument, NULL, 'O' },
+		{ "probe-log", no_argument, NULL, 'L' },
+		{ "buffer", required_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kms_recipe *rc = NULL;
+	const char *path = NULL;
+	struct report r;
+	int opt, ret = KMS_EXIT_OK;
+	char *rpath;
+
+	memset(&r, 0, sizeof(r));
+	while ((opt = getopt_long(argc, argv, "+hi:r:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			return cmd_help(&cmd_report_entry);
+		case 'E':
+			r.events = true;
+			break;
+		case 'i':
+			path = optarg;
+			break;
+		case 'r':
+			r.recipe = optarg;
+			break;
+		case 'J':
+			r.json = true;
+			break;
+		case 'C':
+			r.csv = true;
+			break;
+		case 'T':
+			r.table = optarg;
+			break;
+		case 'L':
+			r.probe_log = true;
+			break;
+		case 'B':
+			r.buffer = optarg;
+			break;
+		case 'O':
+			if (kms_orders_parse(optarg, &r.orders))
+				return cmd_usage_error(&cmd_report_entry,
+						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
+			break;
+		default:
+			return cmd_usage_error(&cmd_report_entry, "unknown option");
+		}
+	}
+	if (optind < argc) {
+		if (path)
+			return cmd_usage_error(&cmd_report_entry, "give the file once, with -i or as an argument");
+		path = argv[optind++];
+	}
+	if (optind < argc)
+		return cmd_usage_error(&cmd_report_entry, "unexpected argument '%s'", argv[optind]);
+	if (!path)
+		path = "trace.dat";
+	if (r.json && r.csv)
+		return cmd_usage_error(&cmd_report_entry, "choose one of --json and --csv");
+	if (r.csv && !r.table)
+		return cmd_usage_error(&cmd_report_entry, "--csv prints one table: name it with --table");
+	if (r.events && (r.json || r.csv || r.recipe || r.table))
+		return cmd_usage_error(&cmd_report_entry, "--events prints events, not tables");
+	if (!r.events) {
+		rpath = kms_recipe_locate(r.recipe ? r.recipe : "overview");
+		rc = rpath ? kms_recipe_parse(rpath, NULL) : NULL;
+		free(rpath);
+		if (!rc) {
+			cmd_error("%s", kms_strerror());
+			return KMS_EXIT_USAGE;
+		}
+	}
+	if (kms_file_open(&r.f, path) < 0) {
+		kms_recipe_free(rc);
+		return cmd_core_error();
+	}
+	if ((r.buffer || !r.events) && kms_file_select(&r.f, r.buffer ? r.buffer : "") < 0) {
+		kms_file_close(&r.f);
+		kms_recipe_free(rc);
+		cmd_error("%s", kms_strerror());
+		return KMS_EXIT_USAGE;
+	}
+	if (r.events && !r.buffer)
+		kms_file_select(&r.f, NULL);	/* every buffer, merged, as trace-cmd does */
+	trace_seq_init(&r.seq);
+	if (r.events) {
+		printf("cpus=%d\n", r.f.ncpus);
+		if (kms_file_iterate(&r.f, print_record, &r) < 0)
+			ret = cmd_core_error();
+		fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
+			kms_file_lost(&r.f));
+	} else {
+		r.dec = kms_decoder_new(r.f.tep);
+		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
+		if (r.an)
+			kms_analysis_set_orders(r.an, r.orders);
+		r.rc = rc;
+		r.missing = missing_events(rc, r.f.tep);
+		if (!r.an || kms_decoder_add_probes(r.dec, rc) < 0 ||
+		    kms_analysis_set_probes(r.an, rc) < 0)
+			ret = cmd_core_error();
+		else if (r.probe_log)
+			ret = kms_file_iterate(&r.f, log_record, &r) < 0 ? cmd_core_error() : 0;
+		else if (kms_file_iterate(&r.f, analyse_record, &r) < 0)
+			ret = cmd_core_error();
+		else
+			ret = print_tables(&r, rc);
+		kms_analysis_free(r.an);
+		kms_decoder_free(r.dec);
+		free(r.missing);
+		kms_recipe_free(rc);
+	}
+	trace_seq_destroy(&r.seq);
+	kms_file_close(&r.f);
+	return ret;
+}
+
+const struct cmd_entry cmd_report_entry = {
+	.name = "report",
+	.summary = "print the tables of a recording (ours or trace-cmd's), or its events",
+	.usage =
+	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
+	"                        [--order SET] [--buffer NAME] [--events | --probe-log]\n"
+	"                        [-i FILE | FILE]\n"
+	"\n"
+	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
+	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
+	"of events lost while recording.\n"
+	"\n"
+	"  -i FILE        the file to read (default: trace.dat)\n"
+	"  -r RECIPE      recipe name or path (default: overview); see kmemscope list\n"
+	"  --json         print the tables as one JSON document (kmemscope-json(5))\n"
+	"  --csv          print one table as CSV; needs --table\n"
+	"  --table NAME   only this table of the recipe (required with --csv)\n"
+	"  --order SET    count only page allocations and frees of these orders,\n"
+	"                 e.g. 2,3,9 or 3- (3 and above)\n"
+	"  --buffer NAME  the buffer (instance) of a trace-cmd recording to read;\n"
+	"                 top is the top level, the default for tables; --events\n"
+	"                 shows every buffer, as trace-cmd report does\n"
+	"  --probe-log    print the recipe's page_owner probe hits in seed 001's\n"
+	"                 line format: page_owner info {set}: timestamp= pid= proc_name=\n"
+	"  --events       print every event in the line format of trace-cmd report\n"
+	"  -h             show this help\n",
+	.exec = cmd_report,
+};

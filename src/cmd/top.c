@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemscope top: a recipe's tables, live, refreshed every interval.
+ * Pages from the per-CPU readers are queued; each interval the main
+ * thread decodes them in timestamp order into the same analysers that
+ * report uses, then prints the tables (cumulative since the start).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyse/analyse.h"
+#include "tracedat/capture.h"
+#include "source/child.h"
+#include "cmd/cmdutil.h"
+#include "tracefs/kprobe.h"
+#include "cmd/cmd.h"
+#include "decode/decode.h"
+#include "base/kms.h"
+#include "base/orders.h"
+#include "cmd/output.h"
+#include "source/procinfo.h"
+#include "source/reader.h"
+#include "recipe/recipe.h"
+#include "tracefs/session.h"
+#include "source/subbuf.h"
+
+struct qpage {
+	int			cpu;
+	struct kms_subbuf	sb;
+	unsigned char		data[];
+};
+
+struct top {
+	const char		*recipe_name;
+	unsigned long		interval;	/* seconds */
+	unsigned long		count;		/* snapshots, 0: until stopped */
+	bool			json;
+	struct cmd_scope	sc;		/* -p, -- COMMAND, --order */
+
+	struct kms_recipe	*rc;
+	struct kms_session	session;
+	struct kms_reader	*reader;
+	struct kms_child	child;
+	bool			have_child;
+	struct tep_handle	*tep;
+	struct kms_decoder	*dec;
+	struct kms_analysis	*an;
+	struct kms_procinfo	*pi;
+
+	pthread_mutex_t		lock;
+	struct qpage		**queue;
+	size_t			nq, capq;
+	unsigned long long	t0;
+};
+
+/* Reader callback: copy the page for the main thread. */
+static int queue_page(int cpu, const void *page, unsigned int size,
+		      const struct kms_subbuf *sb, void *ctx)
+{
+	struct top *t = ctx;
+	struct qpage *q = malloc(sizeof(*q) + size);
+	int ret = 0;
+
+	if (!q)
+		return kms_error("out of memory");
+	q->cpu = cpu;
+	q->sb = *sb;
+	memcpy(q->data, page, size);
+	pthread_mutex_lock(&t->lock);
+	if (t->nq == t->capq) {
+		size_t cap = t->capq ? t->capq * 2 : 64;
+		struct qpage **n = realloc(t->queue, cap * sizeof(*n));
+
+		if (n) {
+			t->queue = n;
+			t->capq = cap;
+		}
+	}
+	if (t->nq < t->capq)
+		t->queue[t->nq++] = q;
+	else {
+		free(q);
+		ret = kms_error("out of memory");
+	}
+	pthread_mutex_unlock(&t->lock);
+	return ret;
+}
+
+struct qrec {
+	unsigned long long	ts;
+	const void		*data;
+	unsigned int		len;
+	int			cpu;
+};
+
+static int by_ts(const void *a, const void *b)
+{
+	const struct qrec *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->cpu - y->cpu;
+}
+
+/* Decode every queued record, merged across CPUs by timestamp. */
+static int process_queue(struct top *t)
+{
+	struct qpage **pages;
+	struct qrec *recs = NULL;
+	size_t np, nr = 0, cap = 0, i;
+	int ret = 0;
+
+	pthread_mutex_lock(&t->lock);
+	pages = t->queue;
+	np = t->nq;
+	t->queue = NULL;
+	t->nq = t->capq = 0;
+	pthread_mutex_unlock(&t->lock);
+	for (i = 0; i < np; i++) {
+		struct kms_subbuf_iter it;
+		const void *payload;
+		unsigned long long ts;
+		unsigned int len;
+
+		kms_subbuf_iter_init(&it, pages[i]->data, t->session.long_size, &pages[i]->sb);
+		while (kms_subbuf_next(&it, &payload, &len, &ts) > 0) {
+			if (nr == cap) {
+				struct qrec *n;
+
+				cap = cap ? cap * 2 : 4096;
+				n = realloc(recs, cap * sizeof(*n));
+				if (!n) {
+					ret = kms_error("out of memory");
+					goto out;
+				}
+				recs = n;
+			}
+			recs[nr++] = (struct qrec){ ts, payload, len, pages[i]->cpu };
+		}
+	}
+	if (nr)
+		qsort(recs, nr, sizeof(*recs), by_ts);
+	for (i = 0; i < nr && !ret; i++) {
+		struct tep_record rec = { .ts = recs[i].ts, .cpu = recs[i].cpu,
+					  .data = (void *)recs[i].data, .size = recs[i].len };
+		struct kms_ev ev;
+
+		if (kms_decode(t->dec, &rec, &ev))
+			ret = kms_analysis_add(t->an, &ev);
+	}
+out:
+	for (i = 0; i < np; i++)
+		free(pages[i]);
+	free(pages);
+	free(recs);
+	return ret;
+}
+
+/* Print one snapshot of every table. */
+static int show(struct top *t, bool tty)
+{
+	unsigned long long ev, bytes, lost;
+	struct out_meta m = { 0 };
+	char src[64];
+	cJSON *doc = NULL;
+	int i;
+
+	if (t->rc->snapshots & KMS_SNAP_SLABINFO) {
+		char *s = kms_read_file("/proc/slabinfo", NULL);
+
+		if (s)
+			kms_analysis_slabinfo(t->an, s, 1);
+		free(s);
+	}
+	kms_analysis_sample_procs(t->an);
+	kms_reader_progress(t->reader, &ev, &bytes, &lost);
+	snprintf(src, sizeof(src), "live (%s)", t->rc->name);
+	m.source = src;
+	m.duration_s = (kms_now_ns() - t->t0) / 1e9;
+	m.events = kms_analysis_events(t->an);
+	m.lost = lost;
+	if (t->json)
+		doc = out_json_new(&m);
+	else {
+		if (tty)
+			fputs("\033[H\033[2J", stdout);
+		out_text_header(stdout, &m);
+	}
+	for (i = 0; i < t->rc->nr_tables; i++) {
+		struct kms_rows rows;
+
+		if (kms_analysis_table(t->an, &t->rc->tables[i], &rows) < 0) {
+			cJSON_Delete(doc);
+			return -1;
+		}
+		if (doc)
+			out_json_add(doc, &rows);
+		else
+			out_text_table(stdout, &rows);
+		kms_rows_free(&rows);
+	}
+	if (doc)
+		out_json_print(stdout, doc, 1);
+	else if (!tty)
+		putchar('\n');
+	fflush(stdout);
+	return ferror(stdout) ? kms_error("write error on stdout") : 0;
+}
+
+static int parse_args(struct top *t, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "recipe", required_argument, NULL, 'r' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "order", required_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	int opt, ret;
+
+	t->interval = 2;
+	while ((opt = getopt_long(argc, argv, "+hr:d:n:p:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			return 1;
+		case 'r':
+			t->recipe_name = optarg;
+			break;
+		case 'd':
+			if (kms_parse_uint(optarg, 3600, &v) || !v)
+				return cmd_usage_error(&cmd_top_entry, "-d: invalid interval '%s' (seconds)", optarg);
+			t->interval = v;
+			break;
+		case 'n':
+			if (kms_parse_uint(optarg, INT_MAX, &v) || !v)
+				return cmd_usage_error(&cmd_top_entry, "-n: invalid count '%s'", optarg);
+			t->count = v;
+			break;
+		case 'p':
+		case 'O':
+			if ((ret = cmd_scope_option(&cmd_top_entry, &t->sc, opt, optarg)))
+				return ret;
+			break;
+		case 'J':
+			t->json = true;
+			break;
+		default:
+			return cmd_usage_error(&cmd_top_entry, "unknown option");
+		}
+	}
+	return cmd_scope_finish(&cmd_top_entry, &t->sc, argc, argv, optind);
+}
+
+/* Session, events, scope, decoder and analysers from the recipe. */
+static int setup(struct top *t)
+{
+	struct kms_proc_ops ops;
+	int i;
+
+	if (kms_session_create(&t->session, t->rc->buffer_kb) < 0)
+		return -1;
+	for (i = 0; i < t->rc->nr_events; i++) {
+		struct kms_event_spec spec = { t->rc->events[i].system, t->rc->events[i].name,
+					       t->rc->events[i].filter, 0 };
+		char *of = NULL, *f = NULL;
+		int ret;
+
+		/* --order goes into the kernel's filter of the page events too */
+		if (t->sc.orders && !strcmp(spec.system, "kmem") &&
+		    (!strcmp(spec.name, "mm_page_alloc") || !strcmp(spec.name, "mm_page_free"))) {
+			of = kms_orders_filter(t->sc.orders);
+			if (!of || (spec.filter ? asprintf(&f, "(%s) && (%s)", spec.filter, of)
+						: asprintf(&f, "%s", of)) < 0) {
+				free(of);
+				return kms_error("out of memory");
+			}
+			spec.filter = f;
+		}
+		ret = kms_session_enable(&t->session, &spec);
+		free(of);
+		free(f);
+		if (ret < 0)
+			return -1;
+	}
+	if (t->sc.nr_pids && kms_session_set_pids(&t->session, t->sc.pids, t->sc.nr_pids, 0) < 0)
+		return -1;
+	if (cmd_setup_probes(&t->session, t->rc) < 0)
+		return -1;
+	t->tep = kms_capture_tep(&t->session);
+	t->dec = t->tep ? kms_decoder_new(t->tep) : NULL;
+	if (t->dec && kms_decoder_add_probes(t->dec, t->rc) < 0)
+		return -1;
+	t->pi = t->dec ? kms_procinfo_new() : NULL;
+	if (!t->pi)
+		return -1;
+	kms_procinfo_ops(t->pi, &ops);
+	t->an = kms_analysis_new(t->tep, &ops);
+	if (!t->an)
+		return -1;
+	kms_analysis_set_orders(t->an, t->sc.orders);
+	if (kms_analysis_set_probes(t->an, t->rc) < 0)
+		return -1;
+	if (t->rc->snapshots & KMS_SNAP_SLABINFO) {
+		char *s = kms_read_file("/proc/slabinfo", NULL);
+
+		if (s)
+			kms_analysis_slabinfo(t->an, s, 0);
+		free(s);
+	}
+	return 0;
+}
+
+static int cmd_top(int argc, char **argv)
+{
+	struct top t;
+	sigset_t set, old;
+	bool tty = isatty(STDOUT_FILENO), done = false, masked = false;
+	unsigned long shown = 0;
+	int ret, status = KMS_EXIT_ERROR, sig;
+
+	memset(&t, 0, sizeof(t));
+	pthread_mutex_init(&t.lock, NULL);
+	ret = parse_args(&t, argc, argv);
+	if (ret == 1)
+		return cmd_help(&cmd_top_entry);
+	if (ret)
+		goto out;
+	t.rc = cmd_load_recipe(t.recipe_name ? t.recipe_name : "overview", 1, &status);
+	if (!t.rc)
+		goto out;
+	if (kms_reset_stale(cmd_stale_removed, NULL) < 0 ||
+	    kms_kprobes_reset_stale(cmd_stale_removed, NULL) < 0) {
+		status = cmd_core_error();
+		goto out;
+	}
+	cmd_block_signals(&set, &old);
+	masked = true;
+	if (setup(&t) < 0) {
+		status = cmd_core_error();
+		goto out;
+	}
+	t.reader = kms_reader_start(&t.session, t.interval * 500 > 500 ? 500 : t.interval * 500, 0,
+				    queue_page, &t);
+	if (!t.reader || kms_session_tracing(&t.session, 1) < 0) {
+		status = cmd_core_error();
+		goto out;
+	}
+	t.t0 = kms_now_ns();
+	t.have_child = t.sc.cmd != NULL;
+	if (cmd_start_command(&t.sc, &t.session, &t.child) < 0) {
+		status = cmd_core_error();
+		goto out;
+	}
+	if (t.have_child) {	/* its comm, for when it is gone before /proc is read */
+		char *dup = strdup(t.sc.cmd[0]);
+
+		if (dup)
+			tep_register_comm(t.tep, basename(dup), t.child.pid);
+		free(dup);
+	}
+	while (!done) {
+		unsigned long long end = kms_now_ns() + t.interval * 1000000000ULL, now;
+		struct timespec ts;
+
+		/*
+		 * Wait out the interval, decoding queued pages every 200 ms so that
+		 * processes are looked up in /proc while they still live; wake early
+		 * for signals and the command's exit.
+		 */
+		while ((now = kms_now_ns()) < end) {
+			unsigned long long wait = end - now < 200000000ULL ? end - now : 200000000ULL;
+
+			ts.tv_sec = wait / 1000000000ULL;
+			ts.tv_nsec = wait % 1000000000ULL;
+			sig = sigtimedwait(&set, NULL, &ts);
+			if (sig < 0 && process_queue(&t) < 0) {
+				status = cmd_core_error();
+				goto out;
+			}
+			if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+				done = true;
+				break;
+			}
+			if (t.have_child && kms_child_poll(&t.child)) {
+				done = true;
+				break;
+			}
+		}
+		if (done) {
+			/* Final snapshot: everything recorded up to the stop. */
+			kms_session_tracing(&t.session, 0);
+			if (kms_reader_stop(t.reader) < 0) {
+				status = cmd_core_error();
+				goto out;
+			}
+		}
+		if (process_queue(&t) < 0) {
+			status = cmd_core_error();
+			goto out;
+		}
+		/* With a command, -n bounds the interval snapshots; the final one always prints. */
+		if (done || !t.count || shown < t.count) {
+			if (show(&t, tty && !t.json) < 0) {
+				status = cmd_core_error();
+				goto out;
+			}
+			shown++;
+		}
+		if (t.count && shown >= t.count && !t.have_child)
+			done = true;
+	}
+	status = KMS_EXIT_OK;
+out:
+	if (t.reader) {
+		kms_reader_stop(t.reader);
+		kms_reader_free(t.reader);
+	}
+	kms_session_destroy(&t.session);
+	if (t.have_child) {
+		if (!t.child.exited)
+			kill(t.child.pid, SIGTERM);
+		kms_child_abort(&t.child);
+	}
+	if (masked)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	process_queue(&t);
+	kms_analysis_free(t.an);
+	kms_procinfo_free(t.pi);
+	kms_decoder_free(t.dec);
+	if (t.tep)
+		tep_free(t.tep);
+	kms_recipe_free(t.rc);
+	free(t.sc.pids);
+	pthread_mutex_destroy(&t.lock);
+	return ret > 1 ? ret : status;
+}
+
+const struct cmd_entry cmd_top_entry = {
+	.name = "top",
+	.summary = "show a recipe's tables live, refreshed every interval",
+	.usage =
+	"usage: kmemscope top [-h] [-r RECIPE] [-d SECONDS] [-n COUNT] [--json]\n"
+	"                     [--order SET] [-p PID]... [-- COMMAND [ARGS]]\n"
+	"\n"
+	"Traces the recipe's events in a private tracefs instance and prints its\n"
+	"tables every interval, cumulative since the start: redrawn in place on a\n"
+	"terminal, one snapshot after another otherwise, or one JSON object per\n"
+	"line with --json. With a command, the last snapshot is printed when it\n"
+	"exits and holds every event it caused.\n"
+	"\n"
+	"  -r RECIPE   recipe name or path (default: overview)\n"
+	"  -d SECONDS  refresh interval (default 2)\n"
+	"  -n COUNT    stop after COUNT snapshots (with a command: print at most\n"
+	"              COUNT interval snapshots, then the final one at its exit)\n"
+	"  --json      one JSON object per line per snapshot (kmemscope-json(5))\n"
+	"  --order SET only page allocations and frees of these orders, filtered\n"
+	"              in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -p PID      trace only this process (repeatable)\n"
+	"  -- COMMAND  run COMMAND and trace it and its children\n"
+	"  -h          show this help\n",
+	.exec = cmd_top,
+};

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File source of the event stream, on libtracecmd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <trace-cmd/trace-cmd.h>
+
+#include "base/kms.h"
+#include "source/reader.h"
+#include "source/file.h"
+
+/* Exported by libtracecmd but only declared in its private header. */
+const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
+unsigned long tracecmd_get_flags(struct tracecmd_input *handle);
+int tracecmd_cpus(struct tracecmd_input *handle);
+#define KMS_TRACECMD_FL_IN_USECS (1 << 2)
+
+/* Sum lost events over the CPUSTAT texts ("CPU: N" sections). */
+static unsigned long long stats_lost(const char *text)
+{
+	unsigned long long lost = 0;
+	const char *p = text, *next;
+
+	while (p && *p) {
+		struct kms_cpu_stats st = { 0 };
+		char *chunk;
+
+		next = strstr(p + 1, "CPU:");
+		chunk = next ? strndup(p, next - p) : strdup(p);
+		if (!chunk)
+			break;
+		kms_parse_cpu_stats(chunk, &st);
+		lost += st.overrun + st.dropped + st.commit_overrun;
+		free(chunk);
+		p = next;
+	}
+	return lost;
+}
+
+int kms_file_open(struct kms_file *f, const char *path)
+{
+	const char *stats;
+	int i, n;
+
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	if (kms_tracedat_check(path))
+		return -1;
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	f->handle = tracecmd_open(path, 0);
+	if (!f->handle)
+		return kms_error("%s: cannot read trace.dat (truncated or corrupt)", path);
+	f->tep = tracecmd_get_tep(f->handle);
+	f->ncpus = tracecmd_cpus(f->handle);
+	f->in_usecs = tracecmd_get_flags(f->handle) & KMS_TRACECMD_FL_IN_USECS;
+	stats = tracecmd_get_cpustats(f->handle);
+	if (stats)
+		f->lost_stats = stats_lost(stats);
+	f->bufs[0] = f->handle;
+	f->buf_names[0] = "";
+	f->nbufs = 1;
+	n = tracecmd_buffer_instances(f->handle);
+	for (i = 0; i < n && f->nbufs < KMS_MAX_BUFFERS; i++) {
+		struct tracecmd_input *b = tracecmd_buffer_instance_handle(f->handle, i);
+
+		if (!b)	/* (the instance handle comes with its data loaded) */
+			continue;
+		f->buf_names[f->nbufs] = tracecmd_buffer_instance_name(f->handle, i);
+		if ((int)strlen(f->buf_names[f->nbufs]) + 1 > f->name_width)
+			f->name_width = strlen(f->buf_names[f->nbufs]) + 1;
+		f->bufs[f->nbufs++] = b;
+	}
+	f->sel = 0;
+	return 0;
+}
+
+int kms_file_select(struct kms_file *f, const char *name)
+{
+	int i;
+
+	if (!name) {
+		f->sel = -1;
+		return 0;
+	}
+	if (!strcmp(name, "top"))
+		name = "";
+	for (i = 0; i < f->nbufs; i++)
+		if (!strcmp(f->buf_names[i], name)) {
+			f->sel = i;
+			return 0;
+		}
+	return kms_error("%s: no buffer named '%s'", f->path, name);
+}
+
+struct iter_ctx {
+	struct kms_file	*f;
+	kms_record_fn	fn;
+	void		*ctx;
+};
+
+static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
+		   int cpu, void *data)
+{
+	struct iter_ctx *ic = data;
+	struct kms_file *f = ic->f;
+	int ret, i;
+
+	f->cur_buffer = "";
+	for (i = 1; i < f->nbufs; i++)
+		if (f->bufs[i] == handle)
+			f->cur_buffer = f->buf_names[i];
+
+	if (rec->missed_events) {
+		if (rec->missed_events > 0)
+			f->missed_flags += rec->missed_events;
+		ret = ic->fn(f->tep, NULL, cpu, rec->missed_events, ic->ctx);
+		if (ret)
+			return ret;
+	}
+	if (!f->events++)
+		f->first_ts = rec->ts;
+	f->last_ts = rec->ts;
+	return ic->fn(f->tep, rec, cpu, 0, ic->ctx);
+}
+
+int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
+{
+	struct iter_ctx ic = { f, fn, ctx };
+
+	int ret;
+
+	if (f->sel >= 0)
+		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, &ic);
+	else
+		ret = tracecmd_iterate_events_multi(f->bufs, f->nbufs, iter_cb, &ic);
+	if (ret < 0)
+		return kms_error("%s: error while reading events", f->path);
+	return 0;
+}
+
+unsigned long long kms_file_lost(const struct kms_file *f)
+{
+	return f->lost_stats > f->missed_flags ? f->lost_stats : f->missed_flags;
+}
+
+void kms_file_close(struct kms_file *f)
+{
+	int i;
+
+	for (i = 1; i < f->nbufs; i++)
+		tracecmd_close(f->bufs[i]);
+	f->nbufs = 0;
+	if (f->handle)
+		tracecmd_close(f->handle);
+	f->handle = NULL;
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sub-buffer header parsing and record counting (host endianness).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "base/kms.h"
+#include "source/subbuf.h"
+
+void kms_subbuf_iter_init(struct kms_subbuf_iter *it, const void *page,
+			  int long_size, const struct kms_subbuf *sb)
+{
+	it->data = (const unsigned char *)page + 8 + long_size;
+	it->len = sb->commit;
+	it->off = 0;
+	it->ts = sb->ts;
+}
+
+/* Step over time records and padding to the next data record. */
+int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
+		    unsigned int *len, unsigned long long *ts)
+{
+	unsigned int type_len, size, plen;
+	uint32_t hdr, arr;
+
+	while (it->off + 4 <= it->len) {
+		const unsigned char *p = it->data + it->off;
+		unsigned int left = it->len - it->off;
+
+		memcpy(&hdr, p, 4);
+		type_len = hdr & 0x1f;
+		if (type_len == 0 || type_len == 29 || type_len >= 30) {
+			if (left < 8)
+				return -1;
+			memcpy(&arr, p + 4, 4);
+		}
+		switch (type_len) {
+		case 29:	/* padding; a zero delta pads the rest of the page */
+			if ((hdr >> 5) == 0)
+				return 0;
+			size = 4 + arr;
+			it->ts += hdr >> 5;
+			break;
+		case 30:	/* time extend */
+			it->ts += ((unsigned long long)arr << 27) + (hdr >> 5);
+			size = 8;
+			break;
+		case 31:	/* absolute time stamp, upper bits from the page */
+			it->ts = (it->ts & ~((1ULL << 59) - 1)) |
+				 ((((unsigned long long)arr << 27) | (hdr >> 5)) & ((1ULL << 59) - 1));
+			size = 8;
+			break;
+		default:
+			if (type_len == 0) {
+				if (arr < 4)
+					return -1;
+				plen = arr - 4;
+				size = 8 + ((plen + 3) & ~3U);
+				*payload = p + 8;
+			} else {
+				plen = type_len * 4;
+				size = 4 + plen;
+				*payload = p + 4;
+			}
+			if (size > left)
+				return -1;
+			it->ts += hdr >> 5;
+			it->off += size;
+			*len = plen;
+			*ts = it->ts;
+			return 1;
+		}
+		if (size > left)
+			return -1;
+		it->off += size;
+	}
+	return 0;
+}
+
+/* Count the data records of a page, and by event id when asked. */
+static int count_records(const void *page, int long_size, const struct kms_subbuf *sb,
+			 unsigned long long *by_id)
+{
+	struct kms_subbuf_iter it;
+	const void *payload;
+	unsigned long long ts;
+	unsigned int len;
+	unsigned short id;
+	int n = 0, r;
+
+	kms_subbuf_iter_init(&it, page, long_size, sb);
+	while ((r = kms_subbuf_next(&it, &payload, &len, &ts)) > 0) {
+		n++;
+		if (by_id && len >= 2) {
+			memcpy(&id, payload, 2);
+			by_id[id]++;
+		}
+	}
+	return r < 0 ? -1 : n;
+}
+
+/* Decode the header of one sub-buffer and count its records. */
+int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
+		     struct kms_subbuf *out, unsigned long long *by_id)
+{
+	const unsigned char *p = page;
+	unsigned int hdr = 8 + long_size;
+	unsigned long long word = 0;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if (page_size < hdr || (long_size != 4 && long_size != 8))
+		return kms_error("bad sub-buffer geometry");
+	memcpy(&out->ts, p, 8);
+	if (long_size == 8)
+		memcpy(&word, p + 8, 8);
+	else {
+		uint32_t w;
+
+		memcpy(&w, p + 8, 4);
+		word = w;
+	}
+	out->commit = word & KMS_RB_COMMIT_MASK;
+	out->missed = !!(word & KMS_RB_MISSED_EVENTS);
+	if (out->commit > page_size - hdr)
+		return kms_error("sub-buffer commit %u exceeds page size %u",
+				 out->commit, page_size);
+	if (word & KMS_RB_MISSED_STORED) {
+		if (out->commit + long_size > page_size - hdr)
+			return kms_error("missed-events count outside the sub-buffer");
+		if (long_size == 8)
+			memcpy(&out->missed_count, p + hdr + out->commit, 8);
+		else {
+			uint32_t c;
+
+			memcpy(&c, p + hdr + out->commit, 4);
+			out->missed_count = c;
+		}
+		out->missed_stored = true;
+	}
+	n = count_records(page, long_size, out, by_id);
+	if (n < 0)
+		return kms_error("corrupt record in sub-buffer");
+	out->nr_events = n;
+	return 0;
+}
