@@ -154,7 +154,7 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 	a->gfp_syms = find_gfp_syms(tep);
 	return a;
 nomem:
-	kms_error("out of memory");
+	kms_error(KMS_ERR_NOMEM, "out of memory");
 	return NULL;
 }
 
@@ -192,7 +192,7 @@ int kms_analysis_set_probes(struct kms_analysis *a, const struct kms_recipe *r)
 	free(a->probe_names);
 	a->probe_names = calloc(r->nr_kprobes + 1, sizeof(*a->probe_names));
 	if (!a->probe_names)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	for (i = 0; i < r->nr_kprobes; i++)
 		a->probe_names[i] = intern_str(&a->strs, r->kprobes[i].name);
 	a->nr_probes = r->nr_kprobes;
@@ -459,9 +459,9 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 		return 0;
 	a->events++;
 	if (!proc_seen(a, ev->pid))
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (ev->probe >= 0 && count_probe(a, ev) < 0)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	switch (ev->type) {
 	case KMS_EV_PAGE_ALLOC: {
 		struct pa_key k = { .pid = ev->pid, .order = ev->order,
@@ -469,7 +469,7 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 
 		c = kms_hmap_get(&a->page_alloc, &k, NULL);
 		if (!c)
-			return kms_error("out of memory");
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		c->count++;
 		c->pages += 1ULL << (ev->order & 31);
 		return 0;
@@ -479,7 +479,7 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 
 		c = kms_hmap_get(&a->page_free, &order, NULL);
 		if (!c)
-			return kms_error("out of memory");
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		c->count++;
 		c->pages += 1ULL << (ev->order & 31);
 		return 0;
@@ -488,13 +488,13 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	case KMS_EV_KMALLOC_NODE:
 	case KMS_EV_CACHE_ALLOC:
 	case KMS_EV_CACHE_ALLOC_NODE:
-		return slab_alloc(a, ev) < 0 ? kms_error("out of memory") : 0;
+		return slab_alloc(a, ev) < 0 ? kms_error(KMS_ERR_NOMEM, "out of memory") : 0;
 	case KMS_EV_KFREE:
 	case KMS_EV_CACHE_FREE:
-		return slab_free(a, ev) < 0 ? kms_error("out of memory") : 0;
+		return slab_free(a, ev) < 0 ? kms_error(KMS_ERR_NOMEM, "out of memory") : 0;
 	case KMS_EV_FAULT_USER:
 	case KMS_EV_FAULT_KERNEL:
-		return fault(a, ev) < 0 ? kms_error("out of memory") : 0;
+		return fault(a, ev) < 0 ? kms_error(KMS_ERR_NOMEM, "out of memory") : 0;
 	case KMS_EV_PRINT:
 		return snapshot_line(a, ev);
 	case KMS_EV_PROBE:
@@ -505,7 +505,7 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 			struct rss_val *r = kms_hmap_get(&a->rss, &id, NULL);
 
 			if (!r)
-				return kms_error("out of memory");
+				return kms_error(KMS_ERR_NOMEM, "out of memory");
 			r->pid = ev->pid;
 			r->size[ev->member] = ev->size;
 		}
@@ -533,7 +533,7 @@ static int slabinfo_line(struct kms_analysis *a, const char *line, int after)
 	key = id;
 	v = id < 0 ? NULL : kms_hmap_get(&a->slabinfo, &key, NULL);
 	if (!v)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (after) {
 		v->after = active;
 		v->has_after = 1;
@@ -1022,7 +1022,7 @@ int kms_analysis_table(struct kms_analysis *a, const struct kms_recipe_table *rt
 			rows->cols[rows->ncols++] = i;
 	}
 	if (kms_hmap_init(&p.groups, sizeof(struct grp_key), sizeof(struct grp_val)))
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (!strncmp(n, "probe", 5))
 		ret = emit_probes(&p);
 	else if (!strncmp(n, "page", 4))
@@ -1071,7 +1071,7 @@ int kms_analysis_table(struct kms_analysis *a, const struct kms_recipe_table *rt
 nomem:
 	kms_hmap_free(&p.groups);
 	kms_rows_free(rows);
-	return kms_error("out of memory");
+	return kms_error(KMS_ERR_NOMEM, "out of memory");
 }
 
 void kms_rows_free(struct kms_rows *rows)

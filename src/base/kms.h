@@ -12,10 +12,36 @@
 
 #define KMS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Record an error message for the caller; always returns -1. */
-int kms_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * What kind of failure an error is. The command layer turns the class,
+ * never the message text, into an exit status (kmemscope(1)).
+ */
+enum kms_err {
+	KMS_ERR_FAIL = 0,	/* anything not named below */
+	KMS_ERR_NOMEM,		/* out of memory */
+	KMS_ERR_USAGE,		/* a bad option value or argument */
+	KMS_ERR_RECIPE,		/* a recipe that cannot be found or parsed */
+	KMS_ERR_TRACEFS,	/* tracefs missing, or the instance cannot be made */
+	KMS_ERR_NOPROCESS,	/* no such process, or it exited mid-read */
+	KMS_ERR_PERM,		/* permission denied */
+	KMS_ERR_UNSUPPORTED,	/* the kernel lacks what a recipe needs */
+	KMS_ERR_LOCKDOWN,	/* lockdown=confidentiality closes tracefs */
+	KMS_ERR_INPUT,		/* an input file that is missing, foreign or corrupt */
+	KMS_ERR_OUTPUT,		/* writing an output file failed */
+};
+
+/*
+ * Record an error of a class for the caller; always returns -1. The
+ * arguments may include kms_strerror(): the message is formatted before
+ * the old one is replaced.
+ */
+int kms_error(enum kms_err cls, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Put "PREFIX: " before the last message, keeping its class; returns -1. */
+int kms_error_wrap(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last message recorded by kms_error() in this thread. */
 const char *kms_strerror(void);
+/* The class of that message. */
+enum kms_err kms_errclass(void);
 
 /* Read a whole file (works on tracefs/procfs files of size 0). */
 char *kms_read_file(const char *path, size_t *len);

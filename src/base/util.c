@@ -15,15 +15,40 @@
 #include "base/kms.h"
 
 static __thread char errbuf[1024];
+static __thread enum kms_err errclass;
 
-/* Record a formatted error message; returns -1 for "return kms_error(...)". */
-int kms_error(const char *fmt, ...)
+/* Record a formatted error and its class; returns -1 for "return kms_error(CLASS, ...)". */
+int kms_error(enum kms_err cls, const char *fmt, ...)
 {
+	char tmp[sizeof(errbuf)];
 	va_list ap;
 
+	/* Format first: an argument may be errbuf itself (kms_strerror()). */
 	va_start(ap, fmt);
-	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	memcpy(errbuf, tmp, sizeof(errbuf));
+	errclass = cls;
+	return -1;
+}
+
+/* Prefix the last message, keeping its class. */
+int kms_error_wrap(const char *fmt, ...)
+{
+	char tmp[sizeof(errbuf)];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n + 2 < sizeof(tmp)) {
+		memcpy(tmp + n, ": ", 2);
+		n += 2;
+		strncpy(tmp + n, kms_strerror(), sizeof(tmp) - n - 1);
+		tmp[sizeof(tmp) - 1] = '\0';
+	}
+	memcpy(errbuf, tmp, sizeof(errbuf));
 	return -1;
 }
 
@@ -31,6 +56,12 @@ int kms_error(const char *fmt, ...)
 const char *kms_strerror(void)
 {
 	return errbuf[0] ? errbuf : "unknown error";
+}
+
+/* Return the class of the last recorded error. */
+enum kms_err kms_errclass(void)
+{
+	return errclass;
 }
 
 /* Read a file to EOF into a NUL-terminated heap buffer. */
@@ -43,7 +74,7 @@ char *kms_read_file(const char *path, size_t *len)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		kms_error("%s: %s", path, strerror(errno));
+		kms_error(KMS_ERR_FAIL, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	buf = malloc(cap);
@@ -61,7 +92,7 @@ char *kms_read_file(const char *path, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			kms_error("%s: %s", path, strerror(errno));
+			kms_error(KMS_ERR_FAIL, "%s: %s", path, strerror(errno));
 			free(buf);
 			close(fd);
 			return NULL;
@@ -78,7 +109,7 @@ char *kms_read_file(const char *path, size_t *len)
 nomem:
 	free(buf);
 	close(fd);
-	kms_error("out of memory reading %s", path);
+	kms_error(KMS_ERR_NOMEM, "out of memory reading %s", path);
 	return NULL;
 }
 
@@ -93,7 +124,7 @@ int kms_write_all(int fd, const void *buf, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return kms_error("write: %s", strerror(errno));
+			return kms_error(KMS_ERR_FAIL, "write: %s", strerror(errno));
 		p += w;
 		len -= w;
 	}

@@ -55,19 +55,31 @@ int cmd_help(const struct cmd_entry *e)
 
 int cmd_core_error(void)
 {
+	/* The exit status of each error class (kmemscope(1), EXIT STATUS). */
+	static const int status[] = {
+		[KMS_ERR_FAIL] = KMS_EXIT_ERROR,	[KMS_ERR_NOMEM] = KMS_EXIT_ERROR,
+		[KMS_ERR_USAGE] = KMS_EXIT_USAGE,	[KMS_ERR_RECIPE] = KMS_EXIT_USAGE,
+		[KMS_ERR_TRACEFS] = KMS_EXIT_NOTRACEFS,	[KMS_ERR_NOPROCESS] = KMS_EXIT_NOPROCESS,
+		[KMS_ERR_PERM] = KMS_EXIT_PERM,		[KMS_ERR_UNSUPPORTED] = KMS_EXIT_UNSUPPORTED,
+		[KMS_ERR_LOCKDOWN] = KMS_EXIT_LOCKDOWN,	[KMS_ERR_INPUT] = KMS_EXIT_ERROR,
+		[KMS_ERR_OUTPUT] = KMS_EXIT_ERROR,
+	};
+	enum kms_err cls = kms_errclass();
 	const char *msg = kms_strerror();
 	char level[32];
 
-	/* Under lockdown=confidentiality tracefs fails in many ways: name the cause. */
-	if ((strstr(msg, "tracefs") || strstr(msg, "instance") || strstr(msg, "kprobe")) &&
-	    kms_lockdown_level(level, sizeof(level)) == 0 && !strcmp(level, "confidentiality")) {
+	/*
+	 * Under lockdown=confidentiality tracefs fails in many ways: a tracefs
+	 * error is where to look for it, and the message names the cause.
+	 */
+	if (cls == KMS_ERR_TRACEFS && kms_lockdown_level(level, sizeof(level)) == 0 &&
+	    !strcmp(level, "confidentiality"))
+		cls = KMS_ERR_LOCKDOWN;
+	if (cls == KMS_ERR_LOCKDOWN && !strstr(msg, "lockdown=confidentiality"))
 		cmd_error("lockdown=confidentiality closes tracefs (%s)", msg);
-		return KMS_EXIT_LOCKDOWN;
-	}
-	cmd_error("%s", msg);
-	if (strstr(msg, "tracefs") && (strstr(msg, "mounted") || strstr(msg, "instance")))
-		return KMS_EXIT_NOTRACEFS;
-	return KMS_EXIT_ERROR;
+	else
+		cmd_error("%s", msg);
+	return (size_t)cls < KMS_ARRAY_SIZE(status) ? status[cls] : KMS_EXIT_ERROR;
 }
 
 const char *cmd_human_bytes(unsigned long long bytes, char *buf, int len)

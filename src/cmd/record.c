@@ -86,7 +86,7 @@ static int spool_page(int cpu, const void *page, unsigned int size,
 	struct record *r = ctx;
 
 	if (kms_write_all(r->spool[cpu], page, size) < 0)
-		return kms_error("writing the recording: %s", strerror(errno));
+		return kms_error(KMS_ERR_OUTPUT, "writing the recording: %s", strerror(errno));
 	r->spool_size[cpu] += size;
 	return 0;
 }
@@ -98,13 +98,13 @@ static int open_spools(struct record *r)
 	int i, fd;
 
 	if (!dup)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	dir = dirname(dup);
 	r->spool = calloc(r->ncpus, sizeof(int));
 	r->spool_size = calloc(r->ncpus, sizeof(*r->spool_size));
 	if (!r->spool || !r->spool_size) {
 		free(dup);
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	}
 	for (i = 0; i < r->ncpus; i++)
 		r->spool[i] = -1;
@@ -119,7 +119,7 @@ static int open_spools(struct record *r)
 				unlink(tmpl);
 		}
 		if (fd < 0) {
-			kms_error("cannot create a spool file in %s: %s", dir, strerror(errno));
+			kms_error(KMS_ERR_OUTPUT, "cannot create a spool file in %s: %s", dir, strerror(errno));
 			free(dup);
 			return -1;
 		}
@@ -157,31 +157,31 @@ static int write_output(struct record *r)
 	}
 	if (asprintf(&r->tmpname, "%s.kmemscope-%d.tmp", r->output, (int)getpid()) < 0 ||
 	    asprintf(&old, "%s.old", r->output) < 0) {
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	fd = open(r->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		kms_error("cannot create %s: %s", r->tmpname, strerror(errno));
+		kms_error(KMS_ERR_OUTPUT, "cannot create %s: %s", r->tmpname, strerror(errno));
 		goto out;
 	}
 	if (kms_tracedat_write(fd, &td) < 0) {
-		kms_error("writing %s: %s", r->output, kms_strerror());
+		kms_error_wrap("writing %s", r->output);
 		goto out;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fd = -1;
-		kms_error("writing %s: %s", r->output, strerror(errno));
+		kms_error(KMS_ERR_OUTPUT, "writing %s: %s", r->output, strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (access(r->output, F_OK) == 0 && rename(r->output, old) < 0) {
-		kms_error("cannot keep the previous %s as %s: %s", r->output, old,
+		kms_error(KMS_ERR_OUTPUT, "cannot keep the previous %s as %s: %s", r->output, old,
 			  strerror(errno));
 		goto out;
 	}
 	if (rename(r->tmpname, r->output) < 0) {
-		kms_error("cannot rename %s to %s: %s", r->tmpname, r->output,
+		kms_error(KMS_ERR_OUTPUT, "cannot rename %s to %s: %s", r->tmpname, r->output,
 			  strerror(errno));
 		goto out;
 	}
@@ -421,7 +421,7 @@ static int add_order_filter(struct record *r)
 		return 0;
 	of = kms_orders_filter(r->sc.orders);
 	if (!of)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	for (i = 0; i < r->nr_specs; i++) {
 		struct kms_event_spec *s = &r->specs[i];
 
@@ -431,7 +431,7 @@ static int add_order_filter(struct record *r)
 		if (s->filter ? asprintf(&f, "(%s) && (%s)", s->filter, of) < 0 :
 				asprintf(&f, "%s", of) < 0) {
 			free(of);
-			return kms_error("out of memory");
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		}
 		if (s->owned_filter)
 			free(s->filter);
@@ -467,7 +467,7 @@ static int enable_events(struct record *r)
 			return -1;
 		n++;
 	}
-	return n ? 0 : kms_error("none of the kmem or exceptions events exist on this kernel");
+	return n ? 0 : kms_error(KMS_ERR_FAIL, "none of the kmem or exceptions events exist on this kernel");
 }
 
 static int cmd_record(int argc, char **argv)

@@ -70,7 +70,7 @@ static int queue_page(int cpu, const void *page, unsigned int size,
 	int ret = 0;
 
 	if (!q)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	q->cpu = cpu;
 	q->sb = *sb;
 	memcpy(q->data, page, size);
@@ -88,7 +88,7 @@ static int queue_page(int cpu, const void *page, unsigned int size,
 		t->queue[t->nq++] = q;
 	else {
 		free(q);
-		ret = kms_error("out of memory");
+		ret = kms_error(KMS_ERR_NOMEM, "out of memory");
 	}
 	pthread_mutex_unlock(&t->lock);
 	return ret;
@@ -138,7 +138,7 @@ static int process_queue(struct top *t)
 				cap = cap ? cap * 2 : 4096;
 				n = realloc(recs, cap * sizeof(*n));
 				if (!n) {
-					ret = kms_error("out of memory");
+					ret = kms_error(KMS_ERR_NOMEM, "out of memory");
 					goto out;
 				}
 				recs = n;
@@ -212,7 +212,7 @@ static int show(struct top *t, bool tty)
 	else if (!tty)
 		putchar('\n');
 	fflush(stdout);
-	return ferror(stdout) ? kms_error("write error on stdout") : 0;
+	return ferror(stdout) ? kms_error(KMS_ERR_OUTPUT, "write error on stdout") : 0;
 }
 
 static int parse_args(struct top *t, int argc, char **argv)
@@ -284,7 +284,7 @@ static int setup(struct top *t)
 			if (!of || (spec.filter ? asprintf(&f, "(%s) && (%s)", spec.filter, of)
 						: asprintf(&f, "%s", of)) < 0) {
 				free(of);
-				return kms_error("out of memory");
+				return kms_error(KMS_ERR_NOMEM, "out of memory");
 			}
 			spec.filter = f;
 		}

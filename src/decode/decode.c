@@ -85,7 +85,7 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 
 	d = calloc(1, sizeof(*d));
 	if (!d) {
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	d->tep = tep;
@@ -110,7 +110,7 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 	d->by_id = calloc(max_id + 1, sizeof(*d->by_id));
 	if (!d->by_id) {
 		free(d);
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	for (t = 1; t < KMS_EV__MAX; t++) {
@@ -141,7 +141,7 @@ int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
 		return 0;
 	d->probes = calloc(r->nr_kprobes, sizeof(*d->probes));
 	if (!d->probes)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	d->nr_probes = r->nr_kprobes;
 	for (i = 0; i < r->nr_kprobes; i++) {
 		struct ev_desc *pd = &d->probes[i];
@@ -170,7 +170,7 @@ int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
 			struct ev_desc **n = realloc(d->by_id, (e->id + 1) * sizeof(*n));
 
 			if (!n)
-				return kms_error("out of memory");
+				return kms_error(KMS_ERR_NOMEM, "out of memory");
 			memset(n + d->max_id + 1, 0, (e->id - d->max_id) * sizeof(*n));
 			d->by_id = n;
 			d->max_id = e->id;

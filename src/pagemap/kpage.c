@@ -72,7 +72,7 @@ static int read_windows(int fd, const char *path, const uint64_t *pfn, size_t n,
 			r = pread_full(fd, buf, len * 8, (off_t)(first * 8));
 		(*reads)++;
 		if (r < 0)
-			return kms_error("%s: %s", path, strerror(errno));
+			return kms_error(KMS_ERR_FAIL, "%s: %s", path, strerror(errno));
 		got = r / 8;
 		for (k = i; k < j; k++)
 			out[k] = pfn[k] - first < got ? buf[pfn[k] - first] : missing;
@@ -90,7 +90,7 @@ static int open_kpage(const char *procdir, const char *name, char *path, size_t 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		*err = errno;
-		kms_error("cannot open %s: %s", path, strerror(errno));
+		kms_error(KMS_ERR_FAIL, "cannot open %s: %s", path, strerror(errno));
 	}
 	return fd;
 }
@@ -141,7 +141,7 @@ int kms_kpage_load(struct kms_kpage *kp, const char *procdir, const uint64_t *pf
 	goto out;
 nomem:
 	*err = ENOMEM;
-	kms_error("out of memory");
+	kms_error(KMS_ERR_NOMEM, "out of memory");
 out:
 	if (ret)
 		kms_kpage_free(kp);
@@ -217,7 +217,7 @@ int kms_memcg_path(uint64_t ino, char *buf, size_t len)
 
 	f = fopen("/proc/self/mounts", "re");
 	if (!f)
-		return kms_error("/proc/self/mounts: %s", strerror(errno));
+		return kms_error(KMS_ERR_FAIL, "/proc/self/mounts: %s", strerror(errno));
 	while (!found && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%255s %1023s %63s %1023s", dev, dir, type, opts) != 4)
 			continue;
@@ -231,5 +231,5 @@ int kms_memcg_path(uint64_t ino, char *buf, size_t len)
 		found = nftw(dir, match_ino, 32, FTW_PHYS | FTW_MOUNT) == 1;
 	}
 	fclose(f);
-	return found ? 0 : kms_error("no memory cgroup has inode %llu", (unsigned long long)ino);
+	return found ? 0 : kms_error(KMS_ERR_FAIL, "no memory cgroup has inode %llu", (unsigned long long)ino);
 }

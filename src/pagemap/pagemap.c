@@ -372,7 +372,7 @@ static int scan_all(struct kms_pagemap *pm, const char *procdir, int fd,
 
 	if (!buf) {
 		*err = ENOMEM;
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	}
 	for (m = 0; m < pm->nmaps; m++) {
 		struct kms_mapping *map = &pm->maps[m];
@@ -393,12 +393,12 @@ static int scan_all(struct kms_pagemap *pm, const char *procdir, int fd,
 		}
 		if (r < 0) {
 			*err = errno;
-			kms_error("reading /proc/%d/pagemap: %s", pm->pid, strerror(errno));
+			kms_error(KMS_ERR_FAIL, "reading /proc/%d/pagemap: %s", pm->pid, strerror(errno));
 			break;
 		}
 		if (r == 1 && kms_pm_proc_gone(procdir, pm->pid)) {
 			*err = ESRCH;
-			r = kms_error("process %d exited while its page tables were read", pm->pid);
+			r = kms_error(KMS_ERR_FAIL, "process %d exited while its page tables were read", pm->pid);
 			break;
 		}
 		add_counts(&pm->total, &map->c);
@@ -418,7 +418,7 @@ struct kms_pagemap *kms_pagemap_read(const char *procdir, int pid, int *err)
 
 	*err = ENOMEM;
 	if (!pm) {
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	pm->pid = pid;
@@ -441,7 +441,7 @@ struct kms_pagemap *kms_pagemap_read(const char *procdir, int pid, int *err)
 	slice = calloc(pm->nmaps + 1, sizeof(*slice));
 	if (!slice) {
 		*err = ENOMEM;
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	if (scan_all(pm, procdir, fd, &pv, slice, err))

@@ -25,7 +25,7 @@ int kms_pm_fail(int *err, int e, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	*err = e;
-	return kms_error("%s", msg);
+	return kms_error(KMS_ERR_FAIL, "%s", msg);
 }
 
 /* Has the process gone (no /proc entry, or a zombie without memory)? */

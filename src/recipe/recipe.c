@@ -50,7 +50,7 @@ static int __attribute__((format(printf, 2, 3))) perr(struct parser *ps, const c
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return kms_error("%s:%d: %s", ps->path, ps->line, msg);
+	return kms_error(KMS_ERR_RECIPE, "%s:%d: %s", ps->path, ps->line, msg);
 }
 
 /* The blanks that separate words. */
@@ -611,7 +611,7 @@ static int set_names(struct kms_recipe *r, const char *path)
 	r->path = strdup(path);
 	r->name = strndup(base, len);
 	if (!r->path || !r->name)
-		return kms_error("%s: out of memory", path);
+		return kms_error(KMS_ERR_RECIPE, "%s: out of memory", path);
 	return 0;
 }
 
@@ -628,7 +628,7 @@ struct kms_recipe *kms_recipe_parse(const char *path,
 		return NULL;
 	ps.r = calloc(1, sizeof(*ps.r));
 	if (!ps.r) {
-		kms_error("%s: out of memory", path);
+		kms_error(KMS_ERR_RECIPE, "%s: out of memory", path);
 		goto fail;
 	}
 	if (set_names(ps.r, path) < 0)
@@ -790,20 +790,20 @@ char *kms_recipe_locate(const char *name_or_path)
 
 	if (strchr(name_or_path, '/') || (len >= 7 && !strcmp(name_or_path + len - 7, ".recipe"))) {
 		if (stat(name_or_path, &st) < 0) {
-			kms_error("recipe %s: %s", name_or_path, strerror(errno));
+			kms_error(KMS_ERR_RECIPE, "recipe %s: %s", name_or_path, strerror(errno));
 			return NULL;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			kms_error("recipe %s: %s", name_or_path, strerror(EISDIR));
+			kms_error(KMS_ERR_RECIPE, "recipe %s: %s", name_or_path, strerror(EISDIR));
 			return NULL;
 		}
 		ret = strdup(name_or_path);
 		if (!ret)
-			kms_error("out of memory");
+			kms_error(KMS_ERR_NOMEM, "out of memory");
 		return ret;
 	}
 	if (!len) {
-		kms_error("empty recipe name");
+		kms_error(KMS_ERR_RECIPE, "empty recipe name");
 		return NULL;
 	}
 	for (dirs = kms_recipe_dirs(); *dirs; dirs++) {
@@ -811,7 +811,7 @@ char *kms_recipe_locate(const char *name_or_path)
 		if (!stat(path, &st) && !S_ISDIR(st.st_mode)) {
 			ret = strdup(path);
 			if (!ret)
-				kms_error("out of memory");
+				kms_error(KMS_ERR_NOMEM, "out of memory");
 			return ret;
 		}
 	}
@@ -819,6 +819,6 @@ char *kms_recipe_locate(const char *name_or_path)
 	list[0] = '\0';
 	for (i = 0; i < n && off < sizeof(list); i++)
 		off += snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "", all[i]);
-	kms_error("no recipe named '%s' (looked in %s)", name_or_path, list);
+	kms_error(KMS_ERR_RECIPE, "no recipe named '%s' (looked in %s)", name_or_path, list);
 	return NULL;
 }

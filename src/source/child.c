@@ -23,16 +23,16 @@ int kms_child_spawn(struct kms_child *c, char **argv)
 	memset(c, 0, sizeof(*c));
 	c->go_fd = c->err_fd = -1;
 	if (pipe2(go, O_CLOEXEC) < 0)
-		return kms_error("pipe: %s", strerror(errno));
+		return kms_error(KMS_ERR_FAIL, "pipe: %s", strerror(errno));
 	if (pipe2(err, O_CLOEXEC) < 0) {
 		close(go[0]);
 		close(go[1]);
-		return kms_error("pipe: %s", strerror(errno));
+		return kms_error(KMS_ERR_FAIL, "pipe: %s", strerror(errno));
 	}
 	c->pid = fork();
 	if (c->pid < 0) {
 		close(go[0]); close(go[1]); close(err[0]); close(err[1]);
-		return kms_error("fork: %s", strerror(errno));
+		return kms_error(KMS_ERR_FAIL, "fork: %s", strerror(errno));
 	}
 	if (c->pid == 0) {
 		int e;
@@ -73,7 +73,7 @@ int kms_child_release(struct kms_child *c, const char *what)
 	if (n == sizeof(e)) {
 		waitpid(c->pid, &c->status, 0);
 		c->exited = 1;
-		return kms_error("cannot run %s: %s", what, strerror(e));
+		return kms_error(KMS_ERR_FAIL, "cannot run %s: %s", what, strerror(e));
 	}
 	return 0;
 }

@@ -54,7 +54,7 @@ int kms_file_open(struct kms_file *f, const char *path)
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	f->handle = tracecmd_open(path, 0);
 	if (!f->handle)
-		return kms_error("%s: cannot read trace.dat (truncated or corrupt)", path);
+		return kms_error(KMS_ERR_INPUT, "%s: cannot read trace.dat (truncated or corrupt)", path);
 	f->tep = tracecmd_get_tep(f->handle);
 	f->ncpus = tracecmd_cpus(f->handle);
 	f->in_usecs = tracecmd_get_flags(f->handle) & KMS_TRACECMD_FL_IN_USECS;
@@ -94,7 +94,7 @@ int kms_file_select(struct kms_file *f, const char *name)
 			f->sel = i;
 			return 0;
 		}
-	return kms_error("%s: no buffer named '%s'", f->path, name);
+	return kms_error(KMS_ERR_INPUT, "%s: no buffer named '%s'", f->path, name);
 }
 
 struct iter_ctx {
@@ -139,7 +139,7 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 	else
 		ret = tracecmd_iterate_events_multi(f->bufs, f->nbufs, iter_cb, &ic);
 	if (ret < 0)
-		return kms_error("%s: error while reading events", f->path);
+		return kms_error(KMS_ERR_INPUT, "%s: error while reading events", f->path);
 	return 0;
 }
 

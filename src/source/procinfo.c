@@ -33,7 +33,7 @@ struct kms_procinfo *kms_procinfo_new(void)
 
 	if (!p || kms_hmap_init(&p->maps, 4, sizeof(struct pmaps *))) {
 		free(p);
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	return p;

@@ -26,6 +26,7 @@ struct cpu_reader {
 	int			started;
 	int			err;
 	char			errmsg[256];
+	enum kms_err		errclass;
 	void			*page;
 	struct kms_cpu_stats	st;
 };
@@ -110,6 +111,7 @@ static void *reader_thread(void *arg)
 			c->err = errno;
 			snprintf(c->errmsg, sizeof(c->errmsg), "poll cpu%d: %s",
 				 c->cpu, strerror(errno));
+			c->errclass = KMS_ERR_FAIL;
 			break;
 		}
 		if (p[1].revents)
@@ -119,6 +121,7 @@ static void *reader_thread(void *arg)
 			c->err = EIO;
 			snprintf(c->errmsg, sizeof(c->errmsg), "cpu%d: %s",
 				 c->cpu, kms_strerror());
+			c->errclass = kms_errclass();
 			break;
 		}
 	}
@@ -156,7 +159,7 @@ struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms, int fla
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	r->s = s;
@@ -167,7 +170,7 @@ struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms, int fla
 	r->stop_pipe[0] = r->stop_pipe[1] = -1;
 	pthread_mutex_init(&r->lock, NULL);
 	if (pipe2(r->stop_pipe, O_CLOEXEC) < 0) {
-		kms_error("pipe: %s", strerror(errno));
+		kms_error(KMS_ERR_FAIL, "pipe: %s", strerror(errno));
 		goto fail;
 	}
 	r->cpus = calloc(r->ncpus, sizeof(*r->cpus));
@@ -186,21 +189,21 @@ struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms, int fla
 			goto nomem;
 		c->tcpu = open_cpu(s, i, &c->fd);
 		if (!c->tcpu) {
-			kms_error("cannot open %s per_cpu/cpu%d/trace_pipe_raw: %s",
+			kms_error(KMS_ERR_FAIL, "cannot open %s per_cpu/cpu%d/trace_pipe_raw: %s",
 				  s->name, i, strerror(errno));
 			goto fail;
 		}
 	}
 	for (i = 0; i < r->ncpus; i++) {
 		if (pthread_create(&r->cpus[i].thread, NULL, reader_thread, &r->cpus[i])) {
-			kms_error("cannot start reader thread for cpu%d", i);
+			kms_error(KMS_ERR_FAIL, "cannot start reader thread for cpu%d", i);
 			goto fail;
 		}
 		r->cpus[i].started = 1;
 	}
 	return r;
 nomem:
-	kms_error("out of memory");
+	kms_error(KMS_ERR_NOMEM, "out of memory");
 fail:
 	kms_reader_stop(r);
 	kms_reader_free(r);
@@ -228,7 +231,7 @@ int kms_reader_stop(struct kms_reader *r)
 		return 0;
 	r->stopping = 1;
 	if (r->stop_pipe[1] >= 0 && write(r->stop_pipe[1], "x", 1) < 0)
-		ret = kms_error("cannot wake the reader threads: %s", strerror(errno));
+		ret = kms_error(KMS_ERR_FAIL, "cannot wake the reader threads: %s", strerror(errno));
 	for (i = 0; r->cpus && i < r->ncpus; i++) {
 		struct cpu_reader *c = &r->cpus[i];
 
@@ -242,10 +245,11 @@ int kms_reader_stop(struct kms_reader *r)
 			c->err = EIO;
 			snprintf(c->errmsg, sizeof(c->errmsg), "cpu%d: %s", c->cpu,
 				 kms_strerror());
+			c->errclass = kms_errclass();
 		}
 		read_cpu_stats(r->s, c);
 		if (c->err && !ret)
-			ret = kms_error("%s", c->errmsg[0] ? c->errmsg : kms_strerror());
+			ret = kms_error(c->errclass, "%s", c->errmsg[0] ? c->errmsg : kms_strerror());
 	}
 	return ret;
 }

@@ -111,7 +111,7 @@ int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 
 	memset(out, 0, sizeof(*out));
 	if (page_size < hdr || (long_size != 4 && long_size != 8))
-		return kms_error("bad sub-buffer geometry");
+		return kms_error(KMS_ERR_FAIL, "bad sub-buffer geometry");
 	memcpy(&out->ts, p, 8);
 	if (long_size == 8)
 		memcpy(&word, p + 8, 8);
@@ -124,11 +124,11 @@ int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 	out->commit = word & KMS_RB_COMMIT_MASK;
 	out->missed = !!(word & KMS_RB_MISSED_EVENTS);
 	if (out->commit > page_size - hdr)
-		return kms_error("sub-buffer commit %u exceeds page size %u",
+		return kms_error(KMS_ERR_FAIL, "sub-buffer commit %u exceeds page size %u",
 				 out->commit, page_size);
 	if (word & KMS_RB_MISSED_STORED) {
 		if (out->commit + long_size > page_size - hdr)
-			return kms_error("missed-events count outside the sub-buffer");
+			return kms_error(KMS_ERR_FAIL, "missed-events count outside the sub-buffer");
 		if (long_size == 8)
 			memcpy(&out->missed_count, p + hdr + out->commit, 8);
 		else {
@@ -141,7 +141,7 @@ int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 	}
 	n = count_records(page, long_size, out, by_id);
 	if (n < 0)
-		return kms_error("corrupt record in sub-buffer");
+		return kms_error(KMS_ERR_FAIL, "corrupt record in sub-buffer");
 	out->nr_events = n;
 	return 0;
 }

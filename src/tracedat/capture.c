@@ -25,7 +25,7 @@ static int inst_blob(struct tracefs_instance *inst, const char *file,
 	b->data = tracefs_instance_file_read(inst, file, &len);
 	b->len = b->data ? len : 0;
 	if (!b->data && required)
-		return kms_error("cannot read tracefs file %s", file);
+		return kms_error(KMS_ERR_FAIL, "cannot read tracefs file %s", file);
 	return 0;
 }
 
@@ -36,14 +36,14 @@ static int capture_formats(struct kms_session *s, struct kms_tracedat *td)
 
 	td->formats = calloc(s->nr_enabled ? s->nr_enabled : 1, sizeof(*td->formats));
 	if (!td->formats)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	for (i = 0; i < s->nr_enabled; i++) {
 		struct kms_format *f = &td->formats[i];
 		char *slash;
 
 		f->system = strdup(s->enabled[i]);
 		if (!f->system)
-			return kms_error("out of memory");
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		td->nr_formats++;
 		slash = strchr(f->system, '/');
 		*slash = '\0';
@@ -51,7 +51,7 @@ static int capture_formats(struct kms_session *s, struct kms_tracedat *td)
 		f->text.data = tracefs_event_file_read(s->inst, f->system, f->name,
 						       "format", &len);
 		if (!f->name || !f->text.data)
-			return kms_error("cannot read the format of %s", s->enabled[i]);
+			return kms_error(KMS_ERR_FAIL, "cannot read the format of %s", s->enabled[i]);
 		f->text.len = len;
 	}
 	return 0;
@@ -68,7 +68,7 @@ static int capture_cmdlines(struct kms_tracedat *td, const char *extra)
 		return 0;
 	tmp = realloc(td->cmdlines.data, td->cmdlines.len + elen + 1);
 	if (!tmp)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	memcpy(tmp + td->cmdlines.len, extra, elen + 1);
 	td->cmdlines.data = tmp;
 	td->cmdlines.len += elen;
@@ -91,7 +91,7 @@ int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
 	if (s->markers) {
 		td->ftrace_formats = calloc(1, sizeof(*td->ftrace_formats));
 		if (!td->ftrace_formats)
-			return kms_error("out of memory");
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		if (inst_blob(s->inst, "events/ftrace/print/format", &td->ftrace_formats[0], 1))
 			return -1;
 		td->nr_ftrace = 1;
@@ -125,14 +125,14 @@ struct tep_handle *kms_capture_tep(struct kms_session *s)
 	int i, len;
 
 	if (!tep) {
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	buf = tracefs_instance_file_read(s->inst, "events/header_page", &len);
 	if (!buf || tep_parse_header_page(tep, buf, len, sizeof(long))) {
 		free(buf);
 		tep_free(tep);
-		kms_error("cannot parse %s/events/header_page", s->name);
+		kms_error(KMS_ERR_FAIL, "cannot parse %s/events/header_page", s->name);
 		return NULL;
 	}
 	free(buf);
@@ -147,7 +147,7 @@ struct tep_handle *kms_capture_tep(struct kms_session *s)
 		if (!buf || tep_parse_event(tep, buf, len, sys)) {
 			free(buf);
 			tep_free(tep);
-			kms_error("cannot parse the format of %s", s->enabled[i]);
+			kms_error(KMS_ERR_FAIL, "cannot parse the format of %s", s->enabled[i]);
 			return NULL;
 		}
 		free(buf);

@@ -25,11 +25,11 @@ struct rd {
 static int rd_bytes(struct rd *r, void *buf, uint64_t n, const char *what)
 {
 	if (n > r->size || r->pos > r->size - n)
-		return kms_error("%s: truncated: %s at offset %llu runs past the end (%llu bytes)",
+		return kms_error(KMS_ERR_INPUT, "%s: truncated: %s at offset %llu runs past the end (%llu bytes)",
 				 r->path, what, (unsigned long long)r->pos,
 				 (unsigned long long)r->size);
 	if (buf && pread(r->fd, buf, n, r->pos) != (ssize_t)n)
-		return kms_error("%s: %s", r->path, strerror(errno));
+		return kms_error(KMS_ERR_INPUT, "%s: %s", r->path, strerror(errno));
 	r->pos += n;
 	return 0;
 }
@@ -75,7 +75,7 @@ static int rd_sized(struct rd *r, int width, const char *what)
 static int check_cpu(struct rd *r, int cpu, uint64_t off, uint64_t size)
 {
 	if (off > r->size || size > r->size - off)
-		return kms_error("%s: truncated: data of CPU %d (%llu bytes at %llu) ends past the end of the file",
+		return kms_error(KMS_ERR_INPUT, "%s: truncated: data of CPU %d (%llu bytes at %llu) ends past the end of the file",
 				 r->path, cpu, (unsigned long long)size, (unsigned long long)off);
 	return 0;
 }
@@ -88,10 +88,10 @@ static int check_v6(struct rd *r)
 	uint64_t off, size;
 
 	if (rd_bytes(r, tag, 12, "header_page") || memcmp(tag, "header_page", 12))
-		return kms_error("%s: corrupt: no header_page section", r->path);
+		return kms_error(KMS_ERR_INPUT, "%s: corrupt: no header_page section", r->path);
 	if (rd_sized(r, 8, "header_page") || rd_bytes(r, tag, 13, "header_event") ||
 	    memcmp(tag, "header_event", 13) || rd_sized(r, 8, "header_event"))
-		return kms_error("%s: %s", r->path, "corrupt or truncated header_event");
+		return kms_error(KMS_ERR_INPUT, "%s: %s", r->path, "corrupt or truncated header_event");
 	if (rd_u32(r, &n, "ftrace formats"))
 		return -1;
 	for (i = 0; i < n; i++)
@@ -110,7 +110,7 @@ static int check_v6(struct rd *r)
 	    rd_sized(r, 8, "saved cmdlines") || rd_u32(r, &ncpus, "cpu count"))
 		return -1;
 	if (ncpus > 8192)
-		return kms_error("%s: corrupt: %u CPUs", r->path, ncpus);
+		return kms_error(KMS_ERR_INPUT, "%s: corrupt: %u CPUs", r->path, ncpus);
 	if (rd_bytes(r, tag, 10, "options or data marker"))
 		return -1;
 	if (!memcmp(tag, "options  ", 10)) {
@@ -128,7 +128,7 @@ static int check_v6(struct rd *r)
 	if (!memcmp(tag, "latency  ", 10))
 		return 0;
 	if (memcmp(tag, "flyrecord", 10))
-		return kms_error("%s: corrupt: no flyrecord section", r->path);
+		return kms_error(KMS_ERR_INPUT, "%s: corrupt: no flyrecord section", r->path);
 	for (i = 0; i < ncpus; i++) {
 		if (rd_u64(r, &off, "cpu table") || rd_u64(r, &size, "cpu table"))
 			return -1;
@@ -151,17 +151,17 @@ static int check_v7(struct rd *r)
 		return -1;
 	while (next) {
 		if (++hops > 1000)
-			return kms_error("%s: corrupt: options sections loop", r->path);
+			return kms_error(KMS_ERR_INPUT, "%s: corrupt: options sections loop", r->path);
 		r->pos = next;
 		if (rd_u16(r, &id, "section") || rd_u16(r, &flags, "section") ||
 		    rd_u32(r, &strid, "section") || rd_u64(r, &secsize, "section size"))
 			return -1;
 		end = r->pos + secsize;
 		if (secsize > r->size || end > r->size)
-			return kms_error("%s: truncated: options section at %llu runs past the end",
+			return kms_error(KMS_ERR_INPUT, "%s: truncated: options section at %llu runs past the end",
 					 r->path, (unsigned long long)next);
 		if (id != 0)
-			return kms_error("%s: corrupt: section %u where options were expected", r->path, id);
+			return kms_error(KMS_ERR_INPUT, "%s: corrupt: section %u where options were expected", r->path, id);
 		if (flags & 1)
 			return 0;	/* compressed: libtracecmd checks it while inflating */
 		next = 0;
@@ -172,7 +172,7 @@ static int check_v7(struct rd *r)
 				return -1;
 			start = r->pos;
 			if (osize > end - start)
-				return kms_error("%s: corrupt: option %u overruns its section", r->path, opt);
+				return kms_error(KMS_ERR_INPUT, "%s: corrupt: option %u overruns its section", r->path, opt);
 			if (opt == 0) {	/* DONE: offset of the next options section */
 				if (osize != 8 || rd_u64(r, &next, "next options"))
 					return -1;
@@ -194,7 +194,7 @@ static int check_v7(struct rd *r)
 				if (rd_u64(r, &off, "section offset"))
 					return -1;
 				if (off >= r->size)
-					return kms_error("%s: truncated: section %u at %llu is past the end",
+					return kms_error(KMS_ERR_INPUT, "%s: truncated: section %u at %llu is past the end",
 							 r->path, opt, (unsigned long long)off);
 			}
 			r->pos = start + osize;
@@ -216,27 +216,27 @@ int kms_tracedat_check(const char *path)
 
 	r.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r.fd < 0)
-		return kms_error("%s: %s", path, strerror(errno));
+		return kms_error(KMS_ERR_INPUT, "%s: %s", path, strerror(errno));
 	if (fstat(r.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(r.fd);
-		return kms_error("%s: not a regular file", path);
+		return kms_error(KMS_ERR_INPUT, "%s: not a regular file", path);
 	}
 	r.size = st.st_size;
 	if (r.size < 10 || rd_bytes(&r, magic, 10, "magic") ||
 	    memcmp(magic, "\x17\x08\x44tracing", 10)) {
 		close(r.fd);
-		return kms_error("%s: not a trace.dat file (bad magic)", path);
+		return kms_error(KMS_ERR_INPUT, "%s: not a trace.dat file (bad magic)", path);
 	}
 	ret = rd_str(&r, ver, sizeof(ver), "version") || rd_bytes(&r, hdr, 2, "header") ||
 	      rd_u32(&r, &page, "page size");
 	if (!ret && hdr[0] != (*(const uint16_t *)"\1\0" == 1 ? 0 : 1))
-		ret = kms_error("%s: written on a machine of the other byte order", path);
+		ret = kms_error(KMS_ERR_INPUT, "%s: written on a machine of the other byte order", path);
 	if (!ret && !strcmp(ver, "6"))
 		ret = check_v6(&r);
 	else if (!ret && !strcmp(ver, "7"))
 		ret = check_v7(&r);
 	else if (!ret)
-		ret = kms_error("%s: unsupported trace.dat version '%s'", path, ver);
+		ret = kms_error(KMS_ERR_INPUT, "%s: unsupported trace.dat version '%s'", path, ver);
 	close(r.fd);
 	return ret ? -1 : 0;
 }

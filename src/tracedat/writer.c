@@ -34,7 +34,7 @@ static int put_u64(int fd, uint64_t v) { return put(fd, &v, 8); }
 static int put_sized(int fd, const struct kms_blob *b, int width)
 {
 	if (width == 4 && b->len > UINT32_MAX)
-		return kms_error("section too large for trace.dat v6");
+		return kms_error(KMS_ERR_OUTPUT, "section too large for trace.dat v6");
 	if (width == 4 ? put_u32(fd, b->len) : put_u64(fd, b->len))
 		return -1;
 	return put(fd, b->data, b->len);
@@ -48,7 +48,7 @@ static int put_formats(int fd, const struct kms_tracedat *td)
 
 	done = calloc(td->nr_formats + 1, 1);
 	if (!done)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	for (i = 0; i < td->nr_formats; i++) {
 		for (j = 0; j < i; j++)
 			if (!strcmp(td->formats[i].system, td->formats[j].system))
@@ -129,7 +129,7 @@ static int copy_cpu(int out, int in, unsigned long long size)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return kms_error("copying cpu data: %s",
+			return kms_error(KMS_ERR_OUTPUT, "copying cpu data: %s",
 					 n < 0 ? strerror(errno) : "short spool file");
 	}
 	return 0;
@@ -142,7 +142,7 @@ static int pad_to(int fd, off_t align, off_t *pos)
 	off_t cur = lseek(fd, 0, SEEK_CUR), want;
 
 	if (cur < 0)
-		return kms_error("lseek: %s", strerror(errno));
+		return kms_error(KMS_ERR_OUTPUT, "lseek: %s", strerror(errno));
 	want = (cur + align - 1) / align * align;
 	while (cur < want) {
 		size_t n = want - cur > (off_t)sizeof(zero) ? sizeof(zero) : want - cur;
@@ -180,7 +180,7 @@ int kms_tracedat_write(int fd, const struct kms_tracedat *td)
 
 	ents = calloc(td->ncpus * 2, sizeof(*ents));
 	if (!ents)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	table = lseek(fd, 0, SEEK_CUR);
 	if (put(fd, ents, td->ncpus * 16))
 		goto out;
@@ -196,7 +196,7 @@ int kms_tracedat_write(int fd, const struct kms_tracedat *td)
 			goto out;
 	}
 	if (pwrite(fd, ents, td->ncpus * 16, table) != td->ncpus * 16) {
-		kms_error("writing the cpu table: %s", strerror(errno));
+		kms_error(KMS_ERR_OUTPUT, "writing the cpu table: %s", strerror(errno));
 		goto out;
 	}
 	ret = 0;

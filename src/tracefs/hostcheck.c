@@ -54,19 +54,19 @@ int kms_lockdown_level(char *buf, size_t len)
 
 	if (access(file, R_OK) < 0) {
 		if (mount("securityfs", "/sys/kernel/security", "securityfs", MS_RDONLY, NULL) < 0)
-			return kms_error("securityfs is not mounted and cannot be (%s)", strerror(errno));
+			return kms_error(KMS_ERR_FAIL, "securityfs is not mounted and cannot be (%s)", strerror(errno));
 		mounted = 1;
 	}
 	text = kms_read_file(file, NULL);
 	if (mounted)
 		umount("/sys/kernel/security");
 	if (!text)
-		return kms_error("no %s (lockdown LSM not built in, or kernel < 5.4)", file);
+		return kms_error(KMS_ERR_FAIL, "no %s (lockdown LSM not built in, or kernel < 5.4)", file);
 	open = strchr(text, '[');
 	close = open ? strchr(open, ']') : NULL;
 	if (!close) {
 		free(text);
-		return kms_error("cannot parse %s", file);
+		return kms_error(KMS_ERR_FAIL, "cannot parse %s", file);
 	}
 	snprintf(buf, len, "%.*s", (int)(close - open - 1), open + 1);
 	free(text);

@@ -61,7 +61,7 @@ static int load_names(struct kms_symtab *t, const char *text, int kallsyms)
 			end = w + strcspn(w, " \t\n[");
 			h = kms_hash(w, end - w);
 			if (end > w && !kms_hmap_get(&t->names, &h, NULL))
-				return kms_error("out of memory");
+				return kms_error(KMS_ERR_NOMEM, "out of memory");
 		}
 		line = strchr(line, '\n');
 		if (line)
@@ -77,7 +77,7 @@ struct kms_symtab *kms_symtab_load(void)
 
 	if (!t || kms_hmap_init(&t->names, 8, 1)) {
 		free(t);
-		kms_error("out of memory");
+		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	path = tracefs_get_tracing_file("available_filter_functions");
@@ -91,7 +91,7 @@ struct kms_symtab *kms_symtab_load(void)
 	if (!text || load_names(t, text, t->from_kallsyms) < 0) {
 		free(text);
 		kms_symtab_free(t);
-		kms_error("cannot list the kernel's functions (available_filter_functions, /proc/kallsyms)");
+		kms_error(KMS_ERR_FAIL, "cannot list the kernel's functions (available_filter_functions, /proc/kallsyms)");
 		return NULL;
 	}
 	free(text);
@@ -167,7 +167,7 @@ static int add_probe(struct kms_session *s, const char *group,
 
 	def = kms_kprobe_definition(kp, symbol, group, machine, kver, btf);
 	if (!def)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	args = strchr(strchr(def, ' ') + 1, ' ');	/* after "p:g/n symbol" */
 	sym = strndup(symbol, pct ? (size_t)(pct - symbol) : strlen(symbol));
 	d = !sym ? NULL : pct ? tracefs_kretprobe_alloc(group, kp->name, sym, args ? args + 1 : NULL, 0)
@@ -175,13 +175,13 @@ static int add_probe(struct kms_session *s, const char *group,
 	free(sym);
 	if (!d) {
 		free(def);
-		return kms_error("kprobe %s: %s", kp->name, strerror(errno ? errno : ENOMEM));
+		return kms_error(KMS_ERR_FAIL, "kprobe %s: %s", kp->name, strerror(errno ? errno : ENOMEM));
 	}
 	tracefs_error_clear(NULL);
 	if (tracefs_dynevent_create(d) < 0) {
 		err = errno;
 		log = tracefs_error_last(NULL);
-		kms_error("kprobe '%s' rejected: %s", def, log && *log ? log : strerror(err));
+		kms_error(KMS_ERR_FAIL, "kprobe '%s' rejected: %s", def, log && *log ? log : strerror(err));
 		free(log);
 		free(def);
 		tracefs_dynevent_free(d);
@@ -192,7 +192,7 @@ static int add_probe(struct kms_session *s, const char *group,
 	if (!tmp) {
 		tracefs_dynevent_destroy(d, true);
 		tracefs_dynevent_free(d);
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	}
 	pl->ev = tmp;
 	pl->ev[pl->n++] = d;
@@ -210,12 +210,12 @@ int kms_kprobes_setup(struct kms_session *s, const struct kms_recipe *r,
 	if (!r->nr_kprobes)
 		return 0;
 	if (!kms_kprobes_available())
-		return kms_error("kprobe_events is not available on this kernel "
+		return kms_error(KMS_ERR_UNSUPPORTED, "kprobe_events is not available on this kernel "
 				 "(CONFIG_KPROBE_EVENTS=n, or lockdown closes it)");
 	if (uname(&u))
 		snprintf(u.machine, sizeof(u.machine), "unknown");
 	if (!s->probes && !(s->probes = calloc(1, sizeof(struct probe_list))))
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	snprintf(group, sizeof(group), KMS_KPROBE_GROUP_PREFIX "%d", (int)getpid());
 	btf = kms_kprobes_btf();
 	for (i = 0; i < r->nr_kprobes; i++) {
@@ -233,7 +233,7 @@ int kms_kprobes_setup(struct kms_session *s, const struct kms_recipe *r,
 			snprintf(msg, sizeof(msg), "kprobe %s: none of %s%s exists in this kernel",
 				 kp->name, kp->symbols[0], kp->nr_symbols > 1 ? " (and its alternatives)" : "");
 			if (!kp->optional)
-				return kms_error("%s", msg);
+				return kms_error(KMS_ERR_FAIL, "%s", msg);
 			if (notice) {
 				strncat(msg, "; skipped (optional)", sizeof(msg) - strlen(msg) - 1);
 				notice(msg, ctx);
@@ -284,7 +284,7 @@ int kms_kprobes_reset_stale(void (*fn)(const char *name, void *ctx), void *ctx)
 		    pid != (unsigned long)getpid() && !kms_owner_alive(pid)) {
 			snprintf(name, sizeof(name), "%s/%s", sys, ev ? ev : "?");
 			if (tracefs_dynevent_destroy(all[i], true) < 0) {
-				ret = kms_error("cannot remove stale kprobe %s: %s", name, strerror(errno));
+				ret = kms_error(KMS_ERR_FAIL, "cannot remove stale kprobe %s: %s", name, strerror(errno));
 			} else {
 				removed++;
 				if (fn)

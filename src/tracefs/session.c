@@ -22,7 +22,7 @@
 static int inst_write(struct kms_session *s, const char *file, const char *val)
 {
 	if (tracefs_instance_file_write(s->inst, file, val) < 0)
-		return kms_error("cannot write '%s' to %s/%s: %s", val, s->name,
+		return kms_error(KMS_ERR_FAIL, "cannot write '%s' to %s/%s: %s", val, s->name,
 				 file, strerror(errno ? errno : EIO));
 	return 0;
 }
@@ -36,7 +36,7 @@ static int read_header_page(struct kms_session *s)
 
 	buf = tracefs_instance_file_read(s->inst, "events/header_page", &len);
 	if (!buf)
-		return kms_error("cannot read %s/events/header_page", s->name);
+		return kms_error(KMS_ERR_FAIL, "cannot read %s/events/header_page", s->name);
 	tep = tep_alloc();
 	ret = tep ? tep_parse_header_page(tep, buf, len, sizeof(long)) : -1;
 	if (!ret) {
@@ -46,7 +46,7 @@ static int read_header_page(struct kms_session *s)
 	tep_free(tep);
 	free(buf);
 	if (ret || s->subbuf_size <= 0)
-		return kms_error("cannot parse %s/events/header_page", s->name);
+		return kms_error(KMS_ERR_FAIL, "cannot parse %s/events/header_page", s->name);
 	return 0;
 }
 
@@ -57,14 +57,14 @@ int kms_session_create(struct kms_session *s, int buffer_kb)
 
 	memset(s, 0, sizeof(*s));
 	if (!tracefs_tracing_dir())
-		return kms_error("tracefs is not mounted and cannot be mounted "
+		return kms_error(KMS_ERR_TRACEFS, "tracefs is not mounted and cannot be mounted "
 				 "(try: mount -t tracefs nodev /sys/kernel/tracing)");
 	snprintf(s->name, sizeof(s->name), KMS_INSTANCE_PREFIX "%d", (int)getpid());
 	if (tracefs_instance_exists(s->name))
-		return kms_error("instance %s already exists", s->name);
+		return kms_error(KMS_ERR_TRACEFS, "instance %s already exists", s->name);
 	s->inst = tracefs_instance_create(s->name);
 	if (!s->inst)
-		return kms_error("cannot create tracefs instance %s: %s", s->name,
+		return kms_error(KMS_ERR_TRACEFS, "cannot create tracefs instance %s: %s", s->name,
 				 strerror(errno));
 	s->ncpus = kms_nr_cpus();
 	if (inst_write(s, "tracing_on", "0"))
@@ -89,7 +89,7 @@ static int remember(struct kms_session *s, const char *sys, const char *ev)
 	int i;
 
 	if (asprintf(&name, "%s/%s", sys, ev) < 0)
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	for (i = 0; i < s->nr_enabled; i++) {
 		if (!strcmp(s->enabled[i], name)) {
 			free(name);
@@ -99,7 +99,7 @@ static int remember(struct kms_session *s, const char *sys, const char *ev)
 	tmp = realloc(s->enabled, (s->nr_enabled + 1) * sizeof(*tmp));
 	if (!tmp) {
 		free(name);
-		return kms_error("out of memory");
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	}
 	s->enabled = tmp;
 	s->enabled[s->nr_enabled++] = name;
@@ -113,7 +113,7 @@ static int enable_one(struct kms_session *s, const char *sys, const char *ev,
 	char *log;
 
 	if (!tracefs_event_file_exists(s->inst, sys, ev, "enable"))
-		return kms_error("unknown event %s:%s (not in %s/events)", sys, ev,
+		return kms_error(KMS_ERR_FAIL, "unknown event %s:%s (not in %s/events)", sys, ev,
 				 s->name);
 	if (filter) {
 		tracefs_error_clear(s->inst);
@@ -121,14 +121,14 @@ static int enable_one(struct kms_session *s, const char *sys, const char *ev,
 			int err = errno;
 
 			log = tracefs_error_last(s->inst);
-			kms_error("filter '%s' rejected for %s:%s: %s", filter, sys,
+			kms_error(KMS_ERR_FAIL, "filter '%s' rejected for %s:%s: %s", filter, sys,
 				  ev, log && *log ? log : strerror(err));
 			free(log);
 			return -1;
 		}
 	}
 	if (tracefs_event_file_write(s->inst, sys, ev, "enable", "1") < 0)
-		return kms_error("cannot enable %s:%s: %s", sys, ev, strerror(errno));
+		return kms_error(KMS_ERR_FAIL, "cannot enable %s:%s: %s", sys, ev, strerror(errno));
 	return remember(s, sys, ev);
 }
 
@@ -143,7 +143,7 @@ int kms_session_enable(struct kms_session *s, const struct kms_event_spec *spec)
 	events = tracefs_system_events(NULL, spec->system);
 	if (!events || !events[0]) {
 		tracefs_list_free(events);
-		return kms_error("unknown event system %s", spec->system);
+		return kms_error(KMS_ERR_FAIL, "unknown event system %s", spec->system);
 	}
 	for (i = 0; events[i] && !ret; i++)
 		ret = enable_one(s, spec->system, events[i], spec->filter);
@@ -162,7 +162,7 @@ int kms_session_set_pids(struct kms_session *s, const pid_t *pids, int n, int fo
 		tmp = realloc(list, len + 16);
 		if (!tmp) {
 			free(list);
-			return kms_error("out of memory");
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		}
 		list = tmp;
 		len += sprintf(list + len, "%s%d", i ? " " : "", (int)pids[i]);
@@ -195,7 +195,7 @@ int kms_session_snapshot(struct kms_session *s, const char *name, int after)
 	fd = tracefs_instance_file_open(s->inst, "trace_marker", O_WRONLY);
 	if (fd < 0) {
 		free(text);
-		return kms_error("cannot open %s/trace_marker: %s", s->name, strerror(errno));
+		return kms_error(KMS_ERR_FAIL, "cannot open %s/trace_marker: %s", s->name, strerror(errno));
 	}
 	for (line = text; line && *line && !ret; line = next) {
 		next = strchr(line, '\n');
@@ -203,11 +203,11 @@ int kms_session_snapshot(struct kms_session *s, const char *name, int after)
 			*next++ = '\0';
 		if (asprintf(&msg, "kmemscope-snapshot %s %s %s", name,
 			     after ? "after" : "before", line) < 0) {
-			ret = kms_error("out of memory");
+			ret = kms_error(KMS_ERR_NOMEM, "out of memory");
 			break;
 		}
 		if (write(fd, msg, strlen(msg)) < 0)
-			ret = kms_error("writing %s/trace_marker: %s", s->name, strerror(errno));
+			ret = kms_error(KMS_ERR_FAIL, "writing %s/trace_marker: %s", s->name, strerror(errno));
 		free(msg);
 	}
 	close(fd);
@@ -262,7 +262,7 @@ int kms_reset_stale(kms_reset_fn fn, void *ctx)
 	int i, removed = 0, ret = 0;
 
 	if (!tracefs_tracing_dir())
-		return kms_error("tracefs is not mounted");
+		return kms_error(KMS_ERR_TRACEFS, "tracefs is not mounted");
 	names = tracefs_instances("^" KMS_INSTANCE_PREFIX "[0-9][0-9]*$");
 	for (i = 0; names && names[i]; i++) {
 		if (kms_parse_uint(names[i] + strlen(KMS_INSTANCE_PREFIX), 1UL << 22, &pid))
@@ -271,7 +271,7 @@ int kms_reset_stale(kms_reset_fn fn, void *ctx)
 			continue;
 		inst = tracefs_instance_alloc(NULL, names[i]);
 		if (!inst || tracefs_instance_destroy(inst) < 0) {
-			ret = kms_error("cannot remove stale instance %s: %s",
+			ret = kms_error(KMS_ERR_FAIL, "cannot remove stale instance %s: %s",
 					names[i], strerror(errno));
 		} else {
 			removed++;

@@ -92,7 +92,7 @@ static void test_good(void)
 		"kprobe page_owner __set_page_owner|__reset_page_owner order=%si:u32 optional\n"
 		"kprobe fallback do_one\n"
 		"    # indented comment\n");
-	kms_error("%s", "");
+	kms_error(KMS_ERR_FAIL, "%s", "");
 	r = kms_recipe_parse(path, known_event);
 	CHECK(r, "good recipe does not parse: %s", kms_strerror());
 	if (!r)
@@ -200,7 +200,7 @@ static void check_err(int from, const char *text, int line, const char *word)
 
 	path = write_recipe("bad.recipe", text);
 	snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line);
-	kms_error("%s", "");
+	kms_error(KMS_ERR_FAIL, "%s", "");
 	r = kms_recipe_parse(path, known_event);
 	msg = kms_strerror();
 	CHECK(!r, "line %d: recipe parsed but should fail:\n%s", from, text);

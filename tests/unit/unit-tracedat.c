@@ -59,7 +59,7 @@ static int write_fixture(const char *dir, const char *out, unsigned long long *r
 	snprintf(path, sizeof(path), "%s/formats", dir);
 	n = scandir(path, &ents, is_format, alphasort);
 	if (n < 0)
-		return kms_error("cannot read %s", path);
+		return kms_error(KMS_ERR_INPUT, "cannot read %s", path);
 	td.formats = calloc(n ? n : 1, sizeof(*td.formats));
 	td.ftrace_formats = calloc(n ? n : 1, sizeof(*td.ftrace_formats));
 	for (i = 0; i < n; i++) {
