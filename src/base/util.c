@@ -36,6 +36,7 @@ int kms_error(enum kms_err cls, const char *fmt, ...)
 int kms_error_wrap(const char *fmt, ...)
 {
 	char tmp[sizeof(errbuf)];
+	size_t len;
 	va_list ap;
 	int n;
 
@@ -45,8 +46,11 @@ int kms_error_wrap(const char *fmt, ...)
 	if (n >= 0 && (size_t)n + 2 < sizeof(tmp)) {
 		memcpy(tmp + n, ": ", 2);
 		n += 2;
-		strncpy(tmp + n, kms_strerror(), sizeof(tmp) - n - 1);
-		tmp[sizeof(tmp) - 1] = '\0';
+		len = strlen(kms_strerror());
+		if (len > sizeof(tmp) - n - 1)
+			len = sizeof(tmp) - n - 1;
+		memcpy(tmp + n, kms_strerror(), len);
+		tmp[n + len] = '\0';
 	}
 	memcpy(errbuf, tmp, sizeof(errbuf));
 	return -1;
