@@ -11,7 +11,7 @@
 
 #include <tracefs.h>
 
-#include "source/child.h"
+#include "source/live.h"
 #include "cmd/cmd.h"
 #include "cmd/cmdutil.h"
 #include "tracefs/hostcheck.h"
@@ -87,13 +87,16 @@ struct kms_recipe *cmd_load_recipe(const char *name, int live, int *status)
 	return rc;
 }
 
+/* Print a notice of the core as "kmemscope: MSG". */
 static void notice(const char *msg, void *ctx)
 {
 	fprintf(stderr, "kmemscope: %s\n", msg);
 }
 
-int cmd_setup_probes(struct kms_session *s, const struct kms_recipe *rc)
+/* Create and enable the recipe's kprobes in the session (a live source hook). */
+static int setup_probes(struct kms_session *s, const void *arg)
 {
+	const struct kms_recipe *rc = arg;
 	struct kms_symtab *syms;
 	int ret;
 
@@ -144,31 +147,15 @@ int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
 	return 0;
 }
 
-int cmd_start_command(struct cmd_scope *sc, struct kms_session *s, struct kms_child *child)
+void cmd_live_config(struct kms_live_config *cfg, const struct cmd_scope *sc,
+		     const struct kms_recipe *rc)
 {
-	child->pid = 0;		/* nothing to wait for or close if the spawn fails */
-	child->go_fd = child->err_fd = -1;
-	if (!sc->cmd)
-		return 0;
-	if (kms_child_spawn_traced(child, sc->cmd, s) < 0)
-		return -1;
-	if (kms_child_release(child, sc->cmd[0]) < 0)
-		return -1;
-	return 1;
-}
-
-void cmd_block_signals(sigset_t *set, sigset_t *old)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, set, old);
-}
-
-void cmd_stale_removed(const char *name, void *ctx)
-{
-	fprintf(stderr, "kmemscope: removed stale %s %s\n",
-		strchr(name, '/') ? "kprobe" : "instance", name);
+	cfg->pids = sc->pids;
+	cfg->nr_pids = sc->nr_pids;
+	cfg->cmd = sc->cmd;
+	cfg->orders = sc->orders;
+	cfg->no_default_events = rc && rc->nr_kprobes;
+	cfg->setup_probes = setup_probes;
+	cfg->probes_arg = rc;
+	cfg->notice = notice;
 }

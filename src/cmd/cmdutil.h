@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Command-layer helpers shared by record, top and report: loading a recipe
- * with its requirements and kprobe fallback, and setting up its probes.
+ * with its requirements and kprobe fallback, the scope options, and the
+ * live source's configuration common to record and top.
  */
 #ifndef KMS_CMDUTIL_H
 #define KMS_CMDUTIL_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "recipe/recipe.h"
-#include "tracefs/session.h"
 
 /*
  * Find and parse a recipe. For a live run (live set) also check what it
@@ -16,11 +19,6 @@
  * *status on failure.
  */
 struct kms_recipe *cmd_load_recipe(const char *name, int live, int *status);
-/* Create and enable the recipe's kprobes in the session. */
-int cmd_setup_probes(struct kms_session *s, const struct kms_recipe *rc);
-#include <stdint.h>
-#include <signal.h>
-#include <sys/types.h>
 
 struct cmd_entry;
 
@@ -42,17 +40,12 @@ int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
 		     char **argv, int optind);
 
-struct kms_child;
+struct kms_live_config;
 /*
- * Start the command of the scope, if any, with tracing already on: forked
- * traced and released to exec. Returns 1 when a command runs, 0 when there
- * is none, -1 on failure (kms_strerror() says why).
+ * The parts of a live source's configuration that record and top share:
+ * the scope, the recipe's probes, and notices printed as "kmemscope: ...".
  */
-int cmd_start_command(struct cmd_scope *sc, struct kms_session *s, struct kms_child *child);
-/* Block the signals a tracing command takes synchronously (sigtimedwait). */
-void cmd_block_signals(sigset_t *set, sigset_t *old);
-
-/* Print "kmemscope: removed stale ..." lines; for kms_reset_stale(). */
-void cmd_stale_removed(const char *name, void *ctx);
+void cmd_live_config(struct kms_live_config *cfg, const struct cmd_scope *sc,
+		     const struct kms_recipe *rc);
 
 #endif

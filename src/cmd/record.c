@@ -16,24 +16,15 @@
 #include <sys/stat.h>
 
 #include "tracedat/capture.h"
-#include "source/child.h"
 #include "cmd/cmdutil.h"
 #include "tracefs/kprobe.h"
 #include "cmd/cmd.h"
 #include "base/kms.h"
 #include "base/orders.h"
-#include "source/reader.h"
+#include "source/live.h"
 #include "recipe/recipe.h"
 #include "tracefs/session.h"
 #include "tracedat/writer.h"
-
-/* What record enables when no -e is given: every kmem and fault event there is. */
-static const char *const default_events[] = {
-	"kmem:mm_page_alloc", "kmem:mm_page_free", "kmem:kmalloc", "kmem:kfree",
-	"kmem:kmem_cache_alloc", "kmem:kmem_cache_free", "kmem:kmalloc_node",
-	"kmem:kmem_cache_alloc_node", "kmem:rss_stat",
-	"exceptions:page_fault_user", "exceptions:page_fault_kernel",
-};
 
 struct record {
 	const char		*output;
@@ -47,15 +38,11 @@ struct record {
 	struct cmd_scope	sc;		/* -p, -- COMMAND, --order */
 	bool			quiet;
 
-	struct kms_session	session;
-	struct kms_reader	*reader;
-	struct kms_child	child;
-	bool			have_child;
+	struct kms_live		live;
 	int			*spool;		/* per-CPU page spool files */
 	unsigned long long	*spool_size;
 	int			ncpus;
 	char			*tmpname;
-	int			stop_signal;
 };
 
 /* Parse "system:event" or "system" into a spec. */
@@ -137,10 +124,10 @@ static int write_output(struct record *r)
 	int i, fd = -1, ret = -1;
 
 	memset(&td, 0, sizeof(td));
-	if (r->have_child && asprintf(&extra, "%d %.15s\n", (int)r->child.pid,
+	if (r->live.have_child && asprintf(&extra, "%d %.15s\n", (int)r->live.child.pid,
 				      basename(r->sc.cmd[0])) < 0)
 		extra = NULL;
-	if (kms_capture_metadata(&r->session, &td, extra) < 0)
+	if (kms_capture_metadata(&r->live.session, &td, extra) < 0)
 		goto out;
 	td.ncpus = r->ncpus;
 	td.cpu_fds = r->spool;
@@ -149,7 +136,7 @@ static int write_output(struct record *r)
 	if (!td.cpu_stats)
 		goto out;
 	for (i = 0; i < r->ncpus; i++) {
-		const struct kms_cpu_stats *st = kms_reader_cpu(r->reader, i);
+		const struct kms_cpu_stats *st = kms_reader_cpu(r->live.reader, i);
 
 		if (st->stats_text && asprintf(&td.cpu_stats[i], "CPU: %d\n%s", i,
 					       st->stats_text) < 0)
@@ -208,7 +195,7 @@ static void show_status(struct record *r, unsigned long long start,
 	char hb[32];
 	double rate;
 
-	kms_reader_progress(r->reader, &ev, &bytes, &lost);
+	kms_reader_progress(r->live.reader, &ev, &bytes, &lost);
 	rate = now > *last_ns ? (ev - *last_events) * 1e9 / (now - *last_ns) : 0;
 	fprintf(stderr, "\r\033[K%6.1fs  %llu events  %.0f events/s  %s  lost %llu",
 		(now - start) / 1e9, ev, rate, cmd_human_bytes(bytes, hb, sizeof(hb)),
@@ -217,25 +204,12 @@ static void show_status(struct record *r, unsigned long long start,
 	*last_ns = now;
 }
 
-/* Are all -p targets gone? */
-static bool pids_gone(struct record *r)
-{
-	int i;
-
-	for (i = 0; i < r->sc.nr_pids; i++)
-		if (kill(r->sc.pids[i], 0) == 0 || errno == EPERM)
-			return false;
-	return r->sc.nr_pids > 0;
-}
-
-/* Wait for a stop condition with all signals blocked and taken synchronously. */
-static void wait_loop(struct record *r, const sigset_t *set)
+/* Wait for a stop condition, with a status line on a terminal. */
+static void wait_loop(struct record *r)
 {
 	unsigned long long start = kms_now_ns(), last_ns = start, last_ev = 0;
 	unsigned long long deadline = r->duration ? start + r->duration * 1000000000ULL : 0;
 	bool tty = !r->quiet && isatty(STDERR_FILENO);
-	struct timespec tick;
-	int sig;
 
 	for (;;) {
 		unsigned long long now = kms_now_ns(), wait = 1000000000ULL;
@@ -246,16 +220,7 @@ static void wait_loop(struct record *r, const sigset_t *set)
 			if (deadline - now < wait)
 				wait = deadline - now;
 		}
-		tick.tv_sec = wait / 1000000000ULL;
-		tick.tv_nsec = wait % 1000000000ULL;
-		sig = sigtimedwait(set, NULL, &tick);
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-			r->stop_signal = sig;
-			break;
-		}
-		if (r->have_child && kms_child_poll(&r->child))
-			break;
-		if (pids_gone(r))
+		if (kms_live_wait(&r->live, wait) != KMS_LIVE_TIMEOUT)
 			break;
 		if (tty)
 			show_status(r, start, &last_ev, &last_ns);
@@ -271,7 +236,7 @@ static void print_summary(struct record *r, double secs)
 	char hb[32];
 	int cpu, id;
 
-	kms_reader_progress(r->reader, &ev, &bytes, &lost);
+	kms_reader_progress(r->live.reader, &ev, &bytes, &lost);
 	fprintf(stderr, "kmemscope: recorded %llu events (%s) in %.2f s to %s\n", ev,
 		cmd_human_bytes(bytes, hb, sizeof(hb)), secs, r->output);
 	tep = tracefs_local_events_system(NULL, (const char *[]){ "kmem", "exceptions", NULL });
@@ -279,7 +244,7 @@ static void print_summary(struct record *r, double secs)
 		struct tep_event *e;
 
 		for (count = 0, cpu = 0; cpu < r->ncpus; cpu++)
-			count += kms_reader_cpu(r->reader, cpu)->by_id[id];
+			count += kms_reader_cpu(r->live.reader, cpu)->by_id[id];
 		if (!count)
 			continue;
 		e = tep ? tep_find_event(tep, id) : NULL;
@@ -291,7 +256,7 @@ static void print_summary(struct record *r, double secs)
 	fprintf(stderr, "kmemscope: lost %llu events", lost);
 	for (cpu = 0; cpu < r->ncpus; cpu++)
 		fprintf(stderr, "%scpu%d %llu", cpu ? ", " : " (", cpu,
-			kms_cpu_lost(kms_reader_cpu(r->reader, cpu)));
+			kms_cpu_lost(kms_reader_cpu(r->live.reader, cpu)));
 	fprintf(stderr, ")\n");
 	tep_free(tep);
 }
@@ -392,91 +357,12 @@ static int load_recipe(struct record *r, int *status)
 	return 0;
 }
 
-/* The recipe's /proc snapshots, written into the recording itself. */
-static int snapshots(struct record *r, int after)
-{
-	static const struct {
-		unsigned int bit;
-		const char *name;
-	} snaps[] = {
-		{ KMS_SNAP_SLABINFO, "slabinfo" }, { KMS_SNAP_BUDDYINFO, "buddyinfo" },
-		{ KMS_SNAP_MEMINFO, "meminfo" }, { KMS_SNAP_VMSTAT, "vmstat" },
-	};
-	size_t i;
-
-	for (i = 0; i < KMS_ARRAY_SIZE(snaps); i++)
-		if ((r->snapshots & snaps[i].bit) &&
-		    kms_session_snapshot(&r->session, snaps[i].name, after) < 0)
-			return -1;
-	return 0;
-}
-
-/* --order becomes part of the page events' in-kernel filters. */
-static int add_order_filter(struct record *r)
-{
-	char *of, *f;
-	int i;
-
-	if (!r->sc.orders)
-		return 0;
-	of = kms_orders_filter(r->sc.orders);
-	if (!of)
-		return kms_error(KMS_ERR_NOMEM, "out of memory");
-	for (i = 0; i < r->nr_specs; i++) {
-		struct kms_event_spec *s = &r->specs[i];
-
-		if (!s->name || strcmp(s->system, "kmem") ||
-		    (strcmp(s->name, "mm_page_alloc") && strcmp(s->name, "mm_page_free")))
-			continue;
-		if (s->filter ? asprintf(&f, "(%s) && (%s)", s->filter, of) < 0 :
-				asprintf(&f, "%s", of) < 0) {
-			free(of);
-			return kms_error(KMS_ERR_NOMEM, "out of memory");
-		}
-		if (s->owned_filter)
-			free(s->filter);
-		s->filter = f;
-		s->owned_filter = 1;
-	}
-	free(of);
-	return 0;
-}
-
-/* Enable the requested events, or the defaults that this kernel has. */
-static int enable_events(struct record *r)
-{
-	struct kms_event_spec spec;
-	size_t i;
-	int n = 0;
-
-	for (i = 0; i < (size_t)r->nr_specs; i++)
-		if (kms_session_enable(&r->session, &r->specs[i]) < 0)
-			return -1;
-	if (r->nr_specs)
-		return 0;
-	for (i = 0; i < KMS_ARRAY_SIZE(default_events); i++) {
-		char sys[32];
-		const char *colon = strchr(default_events[i], ':');
-
-		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - default_events[i]),
-			 default_events[i]);
-		spec = (struct kms_event_spec){ sys, (char *)colon + 1, NULL, 0 };
-		if (!tracefs_event_file_exists(r->session.inst, sys, colon + 1, "enable"))
-			continue;
-		if (kms_session_enable(&r->session, &spec) < 0)
-			return -1;
-		n++;
-	}
-	return n ? 0 : kms_error(KMS_ERR_FAIL, "none of the kmem or exceptions events exist on this kernel");
-}
-
 static int cmd_record(int argc, char **argv)
 {
+	struct kms_live_config cfg = { 0 };
 	struct record r;
-	sigset_t set, old;
 	unsigned long long t0;
 	int i, ret, status = KMS_EXIT_ERROR;
-	bool masked = false;
 
 	memset(&r, 0, sizeof(r));
 	ret = parse_args(&r, argc, argv);
@@ -490,86 +376,41 @@ static int cmd_record(int argc, char **argv)
 		status = cmd_error("out of memory");
 		goto free_args;
 	}
-	if (add_order_filter(&r) < 0) {
-		status = cmd_core_error();
-		goto free_args;
-	}
-	if (kms_reset_stale(cmd_stale_removed, NULL) < 0 ||
-	    kms_kprobes_reset_stale(cmd_stale_removed, NULL) < 0) {
-		status = cmd_core_error();
-		goto free_args;
-	}
 	r.ncpus = kms_nr_cpus();
 	if (open_spools(&r) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
-	/* Signals are taken synchronously in wait_loop; threads inherit the mask. */
-	cmd_block_signals(&set, &old);
-	masked = true;
-	if (kms_session_create(&r.session, r.buffer_kb) < 0 ||
-	    ((r.nr_specs || !r.rc || !r.rc->nr_kprobes) && enable_events(&r) < 0) ||
-	    cmd_setup_probes(&r.session, r.rc) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	if (r.sc.nr_pids && kms_session_set_pids(&r.session, r.sc.pids, r.sc.nr_pids, 0) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	r.reader = kms_reader_start(&r.session, 0, KMS_READER_COUNT_IDS, spool_page, &r);
-	if (!r.reader || kms_session_tracing(&r.session, 1) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	if (snapshots(&r, 0) < 0) {
+	cmd_live_config(&cfg, &r.sc, r.rc);
+	cfg.events = r.specs;
+	cfg.nr_events = r.nr_specs;
+	cfg.buffer_kb = r.buffer_kb;
+	cfg.snapshots = r.snapshots;
+	cfg.page_fn = spool_page;
+	cfg.reader_flags = KMS_READER_COUNT_IDS;
+	cfg.ctx = &r;
+	if (kms_live_start(&r.live, &cfg) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
 	t0 = kms_now_ns();
-	r.have_child = r.sc.cmd != NULL;
-	if (cmd_start_command(&r.sc, &r.session, &r.child) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	if (!r.quiet && !r.have_child && !r.duration)
+	if (!r.quiet && !r.live.have_child && !r.duration)
 		fprintf(stderr, "kmemscope: recording%s; press Ctrl-C to stop\n",
 			r.sc.nr_pids ? " the given pids" : " the whole system");
-	wait_loop(&r, &set);
-	if (snapshots(&r, 1) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	kms_session_tracing(&r.session, 0);
-	if (kms_reader_stop(r.reader) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	if (write_output(&r) < 0) {
+	wait_loop(&r);
+	if (kms_live_stop(&r.live) < 0 || write_output(&r) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
 	if (!r.quiet)
 		print_summary(&r, (kms_now_ns() - t0) / 1e9);
-	if (r.have_child && r.child.exited && WIFEXITED(r.child.status) &&
-	    WEXITSTATUS(r.child.status))
+	if (r.live.have_child && r.live.child.exited && WIFEXITED(r.live.child.status) &&
+	    WEXITSTATUS(r.live.child.status))
 		fprintf(stderr, "kmemscope: %s exited with status %d\n", r.sc.cmd[0],
-			WEXITSTATUS(r.child.status));
+			WEXITSTATUS(r.live.child.status));
 	status = KMS_EXIT_OK;
 out:
-	if (r.reader) {
-		kms_reader_stop(r.reader);
-		kms_reader_free(r.reader);
-	}
-	kms_session_destroy(&r.session);
-	if (r.have_child) {
-		if (!r.child.exited && r.stop_signal)
-			kill(r.child.pid, r.stop_signal);
-		if (r.child.go_fd >= 0 || status != KMS_EXIT_OK)
-			kms_child_abort(&r.child);
-	}
-	if (masked)
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	kms_live_destroy(&r.live);
 	for (i = 0; r.spool && i < r.ncpus; i++)
 		if (r.spool[i] >= 0)
 			close(r.spool[i]);

@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,6 @@
 
 #include "analyse/analyse.h"
 #include "tracedat/capture.h"
-#include "source/child.h"
 #include "cmd/cmdutil.h"
 #include "tracefs/kprobe.h"
 #include "cmd/cmd.h"
@@ -26,17 +24,10 @@
 #include "base/kms.h"
 #include "base/orders.h"
 #include "cmd/output.h"
+#include "source/live.h"
 #include "source/procinfo.h"
-#include "source/reader.h"
 #include "recipe/recipe.h"
 #include "tracefs/session.h"
-#include "source/subbuf.h"
-
-struct qpage {
-	int			cpu;
-	struct kms_subbuf	sb;
-	unsigned char		data[];
-};
 
 struct top {
 	const char		*recipe_name;
@@ -46,122 +37,44 @@ struct top {
 	struct cmd_scope	sc;		/* -p, -- COMMAND, --order */
 
 	struct kms_recipe	*rc;
-	struct kms_session	session;
-	struct kms_reader	*reader;
-	struct kms_child	child;
-	bool			have_child;
+	struct kms_live		live;
 	struct tep_handle	*tep;
 	struct kms_decoder	*dec;
 	struct kms_analysis	*an;
 	struct kms_procinfo	*pi;
-
-	pthread_mutex_t		lock;
-	struct qpage		**queue;
-	size_t			nq, capq;
-	unsigned long long	t0;
+	struct kms_event_spec	*specs;		/* the recipe's events */
 };
 
-/* Reader callback: copy the page for the main thread. */
-static int queue_page(int cpu, const void *page, unsigned int size,
-		      const struct kms_subbuf *sb, void *ctx)
+/* The recipe's events as event specs for the live source. */
+static int recipe_specs(struct top *t)
 {
-	struct top *t = ctx;
-	struct qpage *q = malloc(sizeof(*q) + size);
-	int ret = 0;
+	int i;
 
-	if (!q)
+	t->specs = calloc(t->rc->nr_events + 1, sizeof(*t->specs));
+	if (!t->specs)
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
-	q->cpu = cpu;
-	q->sb = *sb;
-	memcpy(q->data, page, size);
-	pthread_mutex_lock(&t->lock);
-	if (t->nq == t->capq) {
-		size_t cap = t->capq ? t->capq * 2 : 64;
-		struct qpage **n = realloc(t->queue, cap * sizeof(*n));
-
-		if (n) {
-			t->queue = n;
-			t->capq = cap;
-		}
+	for (i = 0; i < t->rc->nr_events; i++) {
+		t->specs[i].system = t->rc->events[i].system;
+		t->specs[i].name = t->rc->events[i].name;
+		t->specs[i].filter = t->rc->events[i].filter;
 	}
-	if (t->nq < t->capq)
-		t->queue[t->nq++] = q;
-	else {
-		free(q);
-		ret = kms_error(KMS_ERR_NOMEM, "out of memory");
-	}
-	pthread_mutex_unlock(&t->lock);
-	return ret;
+	return 0;
 }
 
-struct qrec {
-	unsigned long long	ts;
-	const void		*data;
-	unsigned int		len;
-	int			cpu;
-};
-
-static int by_ts(const void *a, const void *b)
+/* Live record callback: decode into the analysers. */
+static int add_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
+		      long long missed, void *ctx)
 {
-	const struct qrec *x = a, *y = b;
+	struct top *t = ctx;
+	struct kms_ev ev;
 
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->cpu - y->cpu;
+	return kms_decode(t->dec, rec, &ev) ? kms_analysis_add(t->an, &ev) : 0;
 }
 
 /* Decode every queued record, merged across CPUs by timestamp. */
 static int process_queue(struct top *t)
 {
-	struct qpage **pages;
-	struct qrec *recs = NULL;
-	size_t np, nr = 0, cap = 0, i;
-	int ret = 0;
-
-	pthread_mutex_lock(&t->lock);
-	pages = t->queue;
-	np = t->nq;
-	t->queue = NULL;
-	t->nq = t->capq = 0;
-	pthread_mutex_unlock(&t->lock);
-	for (i = 0; i < np; i++) {
-		struct kms_subbuf_iter it;
-		const void *payload;
-		unsigned long long ts;
-		unsigned int len;
-
-		kms_subbuf_iter_init(&it, pages[i]->data, t->session.long_size, &pages[i]->sb);
-		while (kms_subbuf_next(&it, &payload, &len, &ts) > 0) {
-			if (nr == cap) {
-				struct qrec *n;
-
-				cap = cap ? cap * 2 : 4096;
-				n = realloc(recs, cap * sizeof(*n));
-				if (!n) {
-					ret = kms_error(KMS_ERR_NOMEM, "out of memory");
-					goto out;
-				}
-				recs = n;
-			}
-			recs[nr++] = (struct qrec){ ts, payload, len, pages[i]->cpu };
-		}
-	}
-	if (nr)
-		qsort(recs, nr, sizeof(*recs), by_ts);
-	for (i = 0; i < nr && !ret; i++) {
-		struct tep_record rec = { .ts = recs[i].ts, .cpu = recs[i].cpu,
-					  .data = (void *)recs[i].data, .size = recs[i].len };
-		struct kms_ev ev;
-
-		if (kms_decode(t->dec, &rec, &ev))
-			ret = kms_analysis_add(t->an, &ev);
-	}
-out:
-	for (i = 0; i < np; i++)
-		free(pages[i]);
-	free(pages);
-	free(recs);
-	return ret;
+	return kms_live_drain(&t->live, t->tep, add_record, t);
 }
 
 /* Print one snapshot of every table. */
@@ -181,10 +94,10 @@ static int show(struct top *t, bool tty)
 		free(s);
 	}
 	kms_analysis_sample_procs(t->an);
-	kms_reader_progress(t->reader, &ev, &bytes, &lost);
+	kms_reader_progress(t->live.reader, &ev, &bytes, &lost);
 	snprintf(src, sizeof(src), "live (%s)", t->rc->name);
 	m.source = src;
-	m.duration_s = (kms_now_ns() - t->t0) / 1e9;
+	m.duration_s = (kms_now_ns() - t->live.t0) / 1e9;
 	m.events = kms_analysis_events(t->an);
 	m.lost = lost;
 	if (t->json)
@@ -263,42 +176,22 @@ static int parse_args(struct top *t, int argc, char **argv)
 	return cmd_scope_finish(&cmd_top_entry, &t->sc, argc, argv, optind);
 }
 
-/* Session, events, scope, decoder and analysers from the recipe. */
+/* The live source, and the decoder and analysers it feeds. */
 static int setup(struct top *t)
 {
+	struct kms_live_config cfg = { 0 };
 	struct kms_proc_ops ops;
-	int i;
 
-	if (kms_session_create(&t->session, t->rc->buffer_kb) < 0)
+	cmd_live_config(&cfg, &t->sc, t->rc);
+	cfg.events = t->specs;
+	cfg.nr_events = t->rc->nr_events;
+	cfg.no_default_events = true;
+	cfg.buffer_kb = t->rc->buffer_kb;
+	cfg.flush_ms = t->interval * 500 > 500 ? 500 : t->interval * 500;
+	cfg.end_signal = SIGTERM;
+	if (kms_live_start(&t->live, &cfg) < 0)
 		return -1;
-	for (i = 0; i < t->rc->nr_events; i++) {
-		struct kms_event_spec spec = { t->rc->events[i].system, t->rc->events[i].name,
-					       t->rc->events[i].filter, 0 };
-		char *of = NULL, *f = NULL;
-		int ret;
-
-		/* --order goes into the kernel's filter of the page events too */
-		if (t->sc.orders && !strcmp(spec.system, "kmem") &&
-		    (!strcmp(spec.name, "mm_page_alloc") || !strcmp(spec.name, "mm_page_free"))) {
-			of = kms_orders_filter(t->sc.orders);
-			if (!of || (spec.filter ? asprintf(&f, "(%s) && (%s)", spec.filter, of)
-						: asprintf(&f, "%s", of)) < 0) {
-				free(of);
-				return kms_error(KMS_ERR_NOMEM, "out of memory");
-			}
-			spec.filter = f;
-		}
-		ret = kms_session_enable(&t->session, &spec);
-		free(of);
-		free(f);
-		if (ret < 0)
-			return -1;
-	}
-	if (t->sc.nr_pids && kms_session_set_pids(&t->session, t->sc.pids, t->sc.nr_pids, 0) < 0)
-		return -1;
-	if (cmd_setup_probes(&t->session, t->rc) < 0)
-		return -1;
-	t->tep = kms_capture_tep(&t->session);
+	t->tep = kms_capture_tep(&t->live.session);
 	t->dec = t->tep ? kms_decoder_new(t->tep) : NULL;
 	if (t->dec && kms_decoder_add_probes(t->dec, t->rc) < 0)
 		return -1;
@@ -319,19 +212,24 @@ static int setup(struct top *t)
 			kms_analysis_slabinfo(t->an, s, 0);
 		free(s);
 	}
+	if (t->live.have_child) {	/* its comm, for when it is gone before /proc is read */
+		char *dup = strdup(t->sc.cmd[0]);
+
+		if (dup)
+			tep_register_comm(t->tep, basename(dup), t->live.child.pid);
+		free(dup);
+	}
 	return 0;
 }
 
 static int cmd_top(int argc, char **argv)
 {
 	struct top t;
-	sigset_t set, old;
-	bool tty = isatty(STDOUT_FILENO), done = false, masked = false;
+	bool tty = isatty(STDOUT_FILENO), done = false;
 	unsigned long shown = 0;
-	int ret, status = KMS_EXIT_ERROR, sig;
+	int ret, status = KMS_EXIT_ERROR;
 
 	memset(&t, 0, sizeof(t));
-	pthread_mutex_init(&t.lock, NULL);
 	ret = parse_args(&t, argc, argv);
 	if (ret == 1)
 		return cmd_help(&cmd_top_entry);
@@ -340,39 +238,12 @@ static int cmd_top(int argc, char **argv)
 	t.rc = cmd_load_recipe(t.recipe_name ? t.recipe_name : "overview", 1, &status);
 	if (!t.rc)
 		goto out;
-	if (kms_reset_stale(cmd_stale_removed, NULL) < 0 ||
-	    kms_kprobes_reset_stale(cmd_stale_removed, NULL) < 0) {
+	if (recipe_specs(&t) < 0 || setup(&t) < 0) {
 		status = cmd_core_error();
 		goto out;
-	}
-	cmd_block_signals(&set, &old);
-	masked = true;
-	if (setup(&t) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	t.reader = kms_reader_start(&t.session, t.interval * 500 > 500 ? 500 : t.interval * 500, 0,
-				    queue_page, &t);
-	if (!t.reader || kms_session_tracing(&t.session, 1) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	t.t0 = kms_now_ns();
-	t.have_child = t.sc.cmd != NULL;
-	if (cmd_start_command(&t.sc, &t.session, &t.child) < 0) {
-		status = cmd_core_error();
-		goto out;
-	}
-	if (t.have_child) {	/* its comm, for when it is gone before /proc is read */
-		char *dup = strdup(t.sc.cmd[0]);
-
-		if (dup)
-			tep_register_comm(t.tep, basename(dup), t.child.pid);
-		free(dup);
 	}
 	while (!done) {
 		unsigned long long end = kms_now_ns() + t.interval * 1000000000ULL, now;
-		struct timespec ts;
 
 		/*
 		 * Wait out the interval, decoding queued pages every 200 ms so that
@@ -382,29 +253,19 @@ static int cmd_top(int argc, char **argv)
 		while ((now = kms_now_ns()) < end) {
 			unsigned long long wait = end - now < 200000000ULL ? end - now : 200000000ULL;
 
-			ts.tv_sec = wait / 1000000000ULL;
-			ts.tv_nsec = wait % 1000000000ULL;
-			sig = sigtimedwait(&set, NULL, &ts);
-			if (sig < 0 && process_queue(&t) < 0) {
+			if (kms_live_wait(&t.live, wait) != KMS_LIVE_TIMEOUT) {
+				done = true;
+				break;
+			}
+			if (process_queue(&t) < 0) {
 				status = cmd_core_error();
 				goto out;
-			}
-			if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-				done = true;
-				break;
-			}
-			if (t.have_child && kms_child_poll(&t.child)) {
-				done = true;
-				break;
 			}
 		}
-		if (done) {
-			/* Final snapshot: everything recorded up to the stop. */
-			kms_session_tracing(&t.session, 0);
-			if (kms_reader_stop(t.reader) < 0) {
-				status = cmd_core_error();
-				goto out;
-			}
+		/* Final snapshot: everything recorded up to the stop. */
+		if (done && kms_live_stop(&t.live) < 0) {
+			status = cmd_core_error();
+			goto out;
 		}
 		if (process_queue(&t) < 0) {
 			status = cmd_core_error();
@@ -418,32 +279,20 @@ static int cmd_top(int argc, char **argv)
 			}
 			shown++;
 		}
-		if (t.count && shown >= t.count && !t.have_child)
+		if (t.count && shown >= t.count && !t.live.have_child)
 			done = true;
 	}
 	status = KMS_EXIT_OK;
 out:
-	if (t.reader) {
-		kms_reader_stop(t.reader);
-		kms_reader_free(t.reader);
-	}
-	kms_session_destroy(&t.session);
-	if (t.have_child) {
-		if (!t.child.exited)
-			kill(t.child.pid, SIGTERM);
-		kms_child_abort(&t.child);
-	}
-	if (masked)
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	process_queue(&t);
+	kms_live_destroy(&t.live);
 	kms_analysis_free(t.an);
 	kms_procinfo_free(t.pi);
 	kms_decoder_free(t.dec);
 	if (t.tep)
 		tep_free(t.tep);
 	kms_recipe_free(t.rc);
+	free(t.specs);
 	free(t.sc.pids);
-	pthread_mutex_destroy(&t.lock);
 	return ret > 1 ? ret : status;
 }
 

@@ -32,6 +32,8 @@
 #ifndef KMS_RECIPE_H
 #define KMS_RECIPE_H
 
+#include "tracefs/session.h"
+
 #define KMS_MAX_KEYS 4
 
 struct kms_recipe_event {
@@ -71,13 +73,6 @@ struct kms_recipe_kprobe {
 	int	nr_args;
 	int	optional;
 	int	line;
-};
-
-enum kms_snapshot {
-	KMS_SNAP_SLABINFO	= 1 << 0,
-	KMS_SNAP_BUDDYINFO	= 1 << 1,
-	KMS_SNAP_MEMINFO	= 1 << 2,
-	KMS_SNAP_VMSTAT		= 1 << 3,
 };
 
 struct kms_recipe {

@@ -19,6 +19,14 @@ struct kms_event_spec {
 	int	owned_filter;	/* filter was allocated for this spec */
 };
 
+/* The /proc files a session can snapshot into its buffer (kms_session_snapshot). */
+enum kms_snapshot {
+	KMS_SNAP_SLABINFO	= 1 << 0,
+	KMS_SNAP_BUDDYINFO	= 1 << 1,
+	KMS_SNAP_MEMINFO	= 1 << 2,
+	KMS_SNAP_VMSTAT		= 1 << 3,
+};
+
 struct kms_session {
 	struct tracefs_instance	*inst;
 	char			name[64];

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live source: instance, events, probes, scope, readers, command,
+ * signals and cleanup for record and top, and the timestamp merge of the
+ * queued pages for live views.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "base/kms.h"
+#include "base/orders.h"
+#include "source/live.h"
+#include "source/subbuf.h"
+#include "tracefs/kprobe.h"
+
+/* What record enables when no event is named: every kmem and fault event there is. */
+static const char *const default_events[] = {
+	"kmem:mm_page_alloc", "kmem:mm_page_free", "kmem:kmalloc", "kmem:kfree",
+	"kmem:kmem_cache_alloc", "kmem:kmem_cache_free", "kmem:kmalloc_node",
+	"kmem:kmem_cache_alloc_node", "kmem:rss_stat",
+	"exceptions:page_fault_user", "exceptions:page_fault_kernel",
+};
+
+/* The /proc files a recipe may snapshot, by KMS_SNAP_* bit. */
+static const struct {
+	unsigned int	bit;
+	const char	*name;
+} snapshot_files[] = {
+	{ KMS_SNAP_SLABINFO, "slabinfo" }, { KMS_SNAP_BUDDYINFO, "buddyinfo" },
+	{ KMS_SNAP_MEMINFO, "meminfo" }, { KMS_SNAP_VMSTAT, "vmstat" },
+};
+
+struct qpage {
+	int			cpu;
+	struct kms_subbuf	sb;
+	unsigned char		data[];
+};
+
+struct live_queue {
+	pthread_mutex_t		lock;
+	struct qpage		**pages;
+	size_t			n, cap;
+};
+
+struct qrec {
+	unsigned long long	ts;
+	const void		*data;
+	unsigned int		len;
+	int			cpu;
+};
+
+/* Pass one line to the notice callback, if there is one. */
+static void notice(struct kms_live *l, const char *fmt, const char *arg)
+{
+	char msg[256];
+
+	if (!l->cfg.notice)
+		return;
+	snprintf(msg, sizeof(msg), fmt, arg);
+	l->cfg.notice(msg, l->cfg.ctx);
+}
+
+/* kms_reset_stale() callback: say what was removed. */
+static void stale_removed(const char *name, void *ctx)
+{
+	notice(ctx, strchr(name, '/') ? "removed stale kprobe %s" : "removed stale instance %s",
+	       name);
+}
+
+/* Reader callback in queue mode: copy the page for kms_live_drain(). */
+static int queue_page(int cpu, const void *page, unsigned int size,
+		      const struct kms_subbuf *sb, void *ctx)
+{
+	struct live_queue *q = ((struct kms_live *)ctx)->queue;
+	struct qpage *p = malloc(sizeof(*p) + size);
+	int ret = 0;
+
+	if (!p)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	p->cpu = cpu;
+	p->sb = *sb;
+	memcpy(p->data, page, size);
+	pthread_mutex_lock(&q->lock);
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 64;
+		struct qpage **n = realloc(q->pages, cap * sizeof(*n));
+
+		if (n) {
+			q->pages = n;
+			q->cap = cap;
+		}
+	}
+	if (q->n < q->cap) {
+		q->pages[q->n++] = p;
+	} else {
+		free(p);
+		ret = kms_error(KMS_ERR_NOMEM, "out of memory");
+	}
+	pthread_mutex_unlock(&q->lock);
+	return ret;
+}
+
+/* Timestamp order, CPU number between equals. */
+static int by_ts(const void *a, const void *b)
+{
+	const struct qrec *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->cpu - y->cpu;
+}
+
+int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn, void *ctx)
+{
+	struct live_queue *q = l->queue;
+	struct qpage **pages;
+	struct qrec *recs = NULL;
+	size_t np, nr = 0, cap = 0, i;
+	int ret = 0;
+
+	if (!q)
+		return 0;
+	pthread_mutex_lock(&q->lock);
+	pages = q->pages;
+	np = q->n;
+	q->pages = NULL;
+	q->n = q->cap = 0;
+	pthread_mutex_unlock(&q->lock);
+	for (i = 0; i < np; i++) {
+		struct kms_subbuf_iter it;
+		const void *payload;
+		unsigned long long ts;
+		unsigned int len;
+
+		kms_subbuf_iter_init(&it, pages[i]->data, l->session.long_size, &pages[i]->sb);
+		while (kms_subbuf_next(&it, &payload, &len, &ts) > 0) {
+			if (nr == cap) {
+				struct qrec *n;
+
+				cap = cap ? cap * 2 : 4096;
+				n = realloc(recs, cap * sizeof(*n));
+				if (!n) {
+					ret = kms_error(KMS_ERR_NOMEM, "out of memory");
+					goto out;
+				}
+				recs = n;
+			}
+			recs[nr++] = (struct qrec){ ts, payload, len, pages[i]->cpu };
+		}
+	}
+	if (nr)
+		qsort(recs, nr, sizeof(*recs), by_ts);
+	for (i = 0; i < nr && !ret; i++) {
+		struct tep_record rec = { .ts = recs[i].ts, .cpu = recs[i].cpu,
+					  .data = (void *)recs[i].data, .size = recs[i].len };
+
+		ret = fn(tep, &rec, recs[i].cpu, 0, ctx);
+	}
+out:
+	for (i = 0; i < np; i++)
+		free(pages[i]);
+	free(pages);
+	free(recs);
+	return ret;
+}
+
+/* Enable one spec, with --order added to the page events' filters. */
+static int enable_spec(struct kms_live *l, const struct kms_event_spec *spec)
+{
+	struct kms_event_spec s = *spec;
+	char *of = NULL, *f = NULL;
+	int ret;
+
+	if (l->cfg.orders && s.name && !strcmp(s.system, "kmem") &&
+	    (!strcmp(s.name, "mm_page_alloc") || !strcmp(s.name, "mm_page_free"))) {
+		of = kms_orders_filter(l->cfg.orders);
+		if (!of || (s.filter ? asprintf(&f, "(%s) && (%s)", s.filter, of)
+				     : asprintf(&f, "%s", of)) < 0) {
+			free(of);
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
+		}
+		s.filter = f;
+	}
+	ret = kms_session_enable(&l->session, &s);
+	free(of);
+	free(f);
+	return ret;
+}
+
+/* The configured events, or the defaults this kernel has. */
+static int enable_events(struct kms_live *l)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < (size_t)l->cfg.nr_events; i++)
+		if (enable_spec(l, &l->cfg.events[i]) < 0)
+			return -1;
+	if (l->cfg.nr_events || l->cfg.no_default_events)
+		return 0;
+	for (i = 0; i < KMS_ARRAY_SIZE(default_events); i++) {
+		const char *colon = strchr(default_events[i], ':');
+		struct kms_event_spec spec = { NULL };
+		char sys[32];
+
+		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - default_events[i]),
+			 default_events[i]);
+		spec.system = sys;
+		spec.name = (char *)colon + 1;
+		if (!tracefs_event_file_exists(l->session.inst, sys, colon + 1, "enable"))
+			continue;
+		if (enable_spec(l, &spec) < 0)
+			return -1;
+		n++;
+	}
+	return n ? 0 : kms_error(KMS_ERR_UNSUPPORTED,
+				 "none of the kmem or exceptions events exist on this kernel");
+}
+
+/* The recipe's /proc snapshots, written into the trace buffer itself. */
+static int snapshots(struct kms_live *l, int after)
+{
+	size_t i;
+
+	for (i = 0; i < KMS_ARRAY_SIZE(snapshot_files); i++)
+		if ((l->cfg.snapshots & snapshot_files[i].bit) &&
+		    kms_session_snapshot(&l->session, snapshot_files[i].name, after) < 0)
+			return -1;
+	return 0;
+}
+
+/* Start the command with tracing already on: forked traced, released to exec. */
+static int start_command(struct kms_live *l)
+{
+	l->child.pid = 0;	/* nothing to wait for or close if the spawn fails */
+	l->child.go_fd = l->child.err_fd = -1;
+	if (!l->cfg.cmd)
+		return 0;
+	l->have_child = true;
+	if (kms_child_spawn_traced(&l->child, l->cfg.cmd, &l->session) < 0)
+		return -1;
+	return kms_child_release(&l->child, l->cfg.cmd[0]);
+}
+
+int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
+{
+	memset(l, 0, sizeof(*l));
+	l->cfg = *cfg;
+	l->child.go_fd = l->child.err_fd = -1;
+	if (kms_reset_stale(stale_removed, l) < 0 ||
+	    kms_kprobes_reset_stale(stale_removed, l) < 0)
+		return -1;
+	/* Signals are taken synchronously in kms_live_wait(); threads inherit the mask. */
+	sigemptyset(&l->sigs);
+	sigaddset(&l->sigs, SIGINT);
+	sigaddset(&l->sigs, SIGTERM);
+	sigaddset(&l->sigs, SIGHUP);
+	sigaddset(&l->sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &l->sigs, &l->oldmask);
+	l->masked = true;
+	if (!cfg->page_fn) {
+		l->queue = calloc(1, sizeof(*l->queue));
+		if (!l->queue)
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
+		pthread_mutex_init(&l->queue->lock, NULL);
+	}
+	if (kms_session_create(&l->session, cfg->buffer_kb) < 0 || enable_events(l) < 0 ||
+	    (cfg->setup_probes && cfg->setup_probes(&l->session, cfg->probes_arg) < 0))
+		return -1;
+	if (cfg->nr_pids && kms_session_set_pids(&l->session, cfg->pids, cfg->nr_pids, 0) < 0)
+		return -1;
+	l->reader = kms_reader_start(&l->session, cfg->flush_ms, cfg->reader_flags,
+				     cfg->page_fn ? cfg->page_fn : queue_page,
+				     cfg->page_fn ? cfg->ctx : (void *)l);
+	if (!l->reader || kms_session_tracing(&l->session, 1) < 0 || snapshots(l, 0) < 0)
+		return -1;
+	l->t0 = kms_now_ns();
+	return start_command(l);
+}
+
+/* Are all -p targets gone? */
+static bool pids_gone(const struct kms_live *l)
+{
+	int i;
+
+	for (i = 0; i < l->cfg.nr_pids; i++)
+		if (kill(l->cfg.pids[i], 0) == 0 || errno == EPERM)
+			return false;
+	return l->cfg.nr_pids > 0;
+}
+
+enum kms_live_wake kms_live_wait(struct kms_live *l, unsigned long long ns)
+{
+	struct timespec ts = { ns / 1000000000ULL, ns % 1000000000ULL };
+	int sig = sigtimedwait(&l->sigs, NULL, &ts);
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+		l->stop_signal = sig;
+		return KMS_LIVE_SIGNAL;
+	}
+	if (l->have_child && kms_child_poll(&l->child))
+		return KMS_LIVE_CHILD;
+	if (pids_gone(l))
+		return KMS_LIVE_PIDS_GONE;
+	return KMS_LIVE_TIMEOUT;
+}
+
+int kms_live_stop(struct kms_live *l)
+{
+	int ret;
+
+	if (l->stopped)
+		return 0;
+	l->stopped = true;
+	ret = snapshots(l, 1);
+	kms_session_tracing(&l->session, 0);
+	if (kms_reader_stop(l->reader) < 0)
+		ret = -1;
+	return ret;
+}
+
+void kms_live_destroy(struct kms_live *l)
+{
+	size_t i;
+
+	if (l->reader) {
+		kms_reader_stop(l->reader);
+		kms_reader_free(l->reader);
+		l->reader = NULL;
+	}
+	kms_session_destroy(&l->session);
+	if (l->have_child && l->child.go_fd >= 0) {
+		kms_child_abort(&l->child);	/* never released: it exits unrun */
+	} else if (l->have_child && !l->child.exited) {
+		/* Running: pass the stop signal on, or the configured end signal. */
+		int sig = l->stop_signal ? l->stop_signal : l->cfg.end_signal;
+
+		if (sig && kill(l->child.pid, sig) == 0)
+			kms_child_abort(&l->child);
+	}
+	if (l->masked)
+		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	l->masked = false;
+	if (l->queue) {
+		for (i = 0; i < l->queue->n; i++)
+			free(l->queue->pages[i]);
+		free(l->queue->pages);
+		pthread_mutex_destroy(&l->queue->lock);
+		free(l->queue);
+		l->queue = NULL;
+	}
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The live source: one place for the whole lifecycle of tracing this host
+ * (stale state removed, the private instance with its events, filters,
+ * probes and process scope, the per-CPU readers, the traced command,
+ * signals taken synchronously, /proc snapshots, and cleanup on every exit
+ * path). record and top differ only in what they do with the data: record
+ * takes the raw sub-buffers, top takes the records merged in timestamp
+ * order, as the file source delivers them.
+ */
+#ifndef KMS_LIVE_H
+#define KMS_LIVE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "source/child.h"
+#include "source/file.h"
+#include "source/reader.h"
+#include "tracefs/session.h"
+
+/* Told about what the live source did on the user's behalf (one line each). */
+typedef void (*kms_live_notice_fn)(const char *msg, void *ctx);
+
+struct kms_live_config {
+	const struct kms_event_spec	*events;	/* to enable; none: the defaults */
+	int				nr_events;
+	bool				no_default_events;	/* probes only */
+	unsigned long			buffer_kb;	/* per CPU; 0: kernel default */
+	uint64_t			orders;		/* --order set, into the page filters */
+	unsigned int			snapshots;	/* KMS_SNAP_* bits: /proc before/after */
+	const pid_t			*pids;		/* -p */
+	int				nr_pids;
+	char				**cmd;		/* -- COMMAND, or NULL */
+	int				end_signal;	/* sent to a command still running at
+							 * the end (0: leave it running) */
+	/* Called once events are enabled, to add the recipe's kprobes. */
+	int				(*setup_probes)(struct kms_session *s, const void *arg);
+	const void			*probes_arg;
+	/* Raw sub-buffers (record); NULL: queue them for kms_live_drain() (top). */
+	kms_page_fn			page_fn;
+	int				reader_flags;	/* KMS_READER_* */
+	int				flush_ms;	/* partial pages at least this often */
+	kms_live_notice_fn		notice;
+	void				*ctx;		/* for page_fn and notice */
+};
+
+/* Why kms_live_wait() returned. */
+enum kms_live_wake {
+	KMS_LIVE_TIMEOUT = 0,
+	KMS_LIVE_SIGNAL,	/* SIGINT, SIGTERM or SIGHUP: live->stop_signal */
+	KMS_LIVE_CHILD,		/* the command exited: live->child.status */
+	KMS_LIVE_PIDS_GONE,	/* every -p process is gone */
+};
+
+struct kms_live {
+	struct kms_live_config	cfg;
+	struct kms_session	session;
+	struct kms_reader	*reader;
+	struct kms_child	child;
+	bool			have_child;
+	int			stop_signal;
+	unsigned long long	t0;		/* when tracing went on (monotonic ns) */
+	sigset_t		sigs, oldmask;
+	bool			masked;
+	bool			stopped;
+	struct live_queue	*queue;		/* pages waiting for kms_live_drain() */
+};
+
+/*
+ * Set everything up and start tracing; the command (if any) runs from here
+ * on. On failure kms_strerror() says why, and kms_live_destroy() must
+ * still be called.
+ */
+int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg);
+/* Sleep up to ns for a signal, the command's exit or the -p targets' exit. */
+enum kms_live_wake kms_live_wait(struct kms_live *l, unsigned long long ns);
+/* The "after" snapshots, tracing off, and the last pages read. */
+int kms_live_stop(struct kms_live *l);
+/*
+ * Deliver the queued records to fn in timestamp order, merged across CPUs
+ * (queue mode only), as kms_file_iterate() does for a file.
+ */
+int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn, void *ctx);
+/* Remove the instance and probes, end the command, restore the signal mask. */
+void kms_live_destroy(struct kms_live *l);
+
+#endif
