@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <tracefs.h>
 
@@ -158,4 +159,23 @@ void cmd_live_config(struct kms_live_config *cfg, const struct cmd_scope *sc,
 	cfg->setup_probes = setup_probes;
 	cfg->probes_arg = rc;
 	cfg->notice = notice;
+}
+
+int cmd_command_status(const struct kms_live *l)
+{
+	const struct kms_child *c = &l->child;
+	const char *name = l->cfg.cmd ? l->cfg.cmd[0] : "the command";
+
+	if (!l->have_child || !c->exited)
+		return KMS_EXIT_OK;
+	if (WIFEXITED(c->status) && WEXITSTATUS(c->status)) {
+		fprintf(stderr, "kmemscope: %s exited with status %d\n", name,
+			WEXITSTATUS(c->status));
+	} else if (WIFSIGNALED(c->status) && WTERMSIG(c->status) != l->stop_signal &&
+		   WTERMSIG(c->status) != l->cfg.end_signal) {
+		fprintf(stderr, "kmemscope: %s was killed by signal %d (%s)\n", name,
+			WTERMSIG(c->status), strsignal(WTERMSIG(c->status)));
+		return 128 + WTERMSIG(c->status);
+	}
+	return KMS_EXIT_OK;
 }

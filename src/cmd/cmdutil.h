@@ -48,4 +48,12 @@ struct kms_live_config;
 void cmd_live_config(struct kms_live_config *cfg, const struct cmd_scope *sc,
 		     const struct kms_recipe *rc);
 
+struct kms_live;
+/*
+ * Say how the traced command ended: a non-zero exit is printed (status 0),
+ * a death by a signal that kmemscope did not pass on is printed and gives
+ * 128 + the signal, as a shell would.
+ */
+int cmd_command_status(const struct kms_live *l);
+
 #endif

@@ -4,10 +4,14 @@
  * Dispatches to a subcommand by name or unique prefix.
  */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "tracefs/hostcheck.h"
@@ -62,7 +66,7 @@ int cmd_core_error(void)
 		[KMS_ERR_TRACEFS] = KMS_EXIT_NOTRACEFS,	[KMS_ERR_NOPROCESS] = KMS_EXIT_NOPROCESS,
 		[KMS_ERR_PERM] = KMS_EXIT_PERM,		[KMS_ERR_UNSUPPORTED] = KMS_EXIT_UNSUPPORTED,
 		[KMS_ERR_LOCKDOWN] = KMS_EXIT_LOCKDOWN,	[KMS_ERR_INPUT] = KMS_EXIT_ERROR,
-		[KMS_ERR_OUTPUT] = KMS_EXIT_ERROR,
+		[KMS_ERR_OUTPUT] = KMS_EXIT_ERROR,	[KMS_ERR_PIPE] = KMS_EXIT_PIPE,
 	};
 	enum kms_err cls = kms_errclass();
 	const char *msg = kms_strerror();
@@ -75,7 +79,9 @@ int cmd_core_error(void)
 	if (cls == KMS_ERR_TRACEFS && kms_lockdown_level(level, sizeof(level)) == 0 &&
 	    !strcmp(level, "confidentiality"))
 		cls = KMS_ERR_LOCKDOWN;
-	if (cls == KMS_ERR_LOCKDOWN && !strstr(msg, "lockdown=confidentiality"))
+	if (cls == KMS_ERR_PIPE)
+		;	/* nobody reads: nothing to say */
+	else if (cls == KMS_ERR_LOCKDOWN && !strstr(msg, "lockdown=confidentiality"))
 		cmd_error("lockdown=confidentiality closes tracefs (%s)", msg);
 	else
 		cmd_error("%s", msg);
@@ -142,6 +148,14 @@ static const struct cmd_entry *find_command(const char *name)
 	return NULL;
 }
 
+/* Is standard output a pipe or socket whose reader has gone? */
+static bool stdout_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	return errno == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR));
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd_entry *cmd;
@@ -159,14 +173,20 @@ int main(int argc, char **argv)
 		printf("kmemscope %s\n", PACKAGE_VERSION);
 		return KMS_EXIT_OK;
 	}
+	/*
+	 * A closed pipe is an EPIPE error to handle, not a signal that kills us
+	 * with tracing on: every command cleans up and exits 141.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	cmd = find_command(argv[1]);
 	if (!cmd)
 		return KMS_EXIT_USAGE;
 	ret = cmd->exec(argc - 1, argv + 1);
 	/* A full disk or closed pipe on stdout is an error, not silent truncation. */
 	if (fflush(stdout) || ferror(stdout)) {
-		if (errno != EPIPE)
-			fprintf(stderr, "kmemscope: write error on stdout: %s\n", strerror(errno));
+		if (stdout_gone())
+			return KMS_EXIT_PIPE;
+		fprintf(stderr, "kmemscope: write error on stdout: %s\n", strerror(errno));
 		return ret ? ret : KMS_EXIT_ERROR;
 	}
 	return ret;

@@ -17,6 +17,7 @@
 
 #include "tracedat/capture.h"
 #include "cmd/cmdutil.h"
+#include "cmd/outfile.h"
 #include "tracefs/kprobe.h"
 #include "cmd/cmd.h"
 #include "base/kms.h"
@@ -42,7 +43,8 @@ struct record {
 	int			*spool;		/* per-CPU page spool files */
 	unsigned long long	*spool_size;
 	int			ncpus;
-	char			*tmpname;
+	struct cmd_outfile	out;
+	unsigned long		mode;		/* of the recording (--mode), default 0600 */
 };
 
 /* Parse "system:event" or "system" into a spec. */
@@ -120,7 +122,7 @@ static int open_spools(struct record *r)
 static int write_output(struct record *r)
 {
 	struct kms_tracedat td;
-	char *extra = NULL, *old = NULL;
+	char *extra = NULL;
 	int i, fd = -1, ret = -1;
 
 	memset(&td, 0, sizeof(td));
@@ -142,16 +144,9 @@ static int write_output(struct record *r)
 					       st->stats_text) < 0)
 			td.cpu_stats[i] = NULL;
 	}
-	if (asprintf(&r->tmpname, "%s.kmemscope-%d.tmp", r->output, (int)getpid()) < 0 ||
-	    asprintf(&old, "%s.old", r->output) < 0) {
-		kms_error(KMS_ERR_NOMEM, "out of memory");
+	fd = cmd_outfile_create(&r->out);
+	if (fd < 0)
 		goto out;
-	}
-	fd = open(r->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		kms_error(KMS_ERR_OUTPUT, "cannot create %s: %s", r->tmpname, strerror(errno));
-		goto out;
-	}
 	if (kms_tracedat_write(fd, &td) < 0) {
 		kms_error_wrap("writing %s", r->output);
 		goto out;
@@ -162,28 +157,17 @@ static int write_output(struct record *r)
 		goto out;
 	}
 	fd = -1;
-	if (access(r->output, F_OK) == 0 && rename(r->output, old) < 0) {
-		kms_error(KMS_ERR_OUTPUT, "cannot keep the previous %s as %s: %s", r->output, old,
-			  strerror(errno));
+	if (cmd_outfile_commit(&r->out) < 0)
 		goto out;
-	}
-	if (rename(r->tmpname, r->output) < 0) {
-		kms_error(KMS_ERR_OUTPUT, "cannot rename %s to %s: %s", r->tmpname, r->output,
-			  strerror(errno));
-		goto out;
-	}
 	ret = 0;
 out:
 	if (fd >= 0)
 		close(fd);
-	if (ret && r->tmpname)
-		unlink(r->tmpname);
 	for (i = 0; td.cpu_stats && i < r->ncpus; i++)
 		free(td.cpu_stats[i]);
 	free(td.cpu_stats);
 	kms_tracedat_release(&td);
 	free(extra);
-	free(old);
 	return ret;
 }
 
@@ -204,9 +188,10 @@ static void show_status(struct record *r, unsigned long long start,
 	*last_ns = now;
 }
 
-/* Wait for a stop condition, with a status line on a terminal. */
-static void wait_loop(struct record *r)
+/* Wait for a stop condition, with a status line on a terminal; returns why. */
+static enum kms_live_wake wait_loop(struct record *r)
 {
+	enum kms_live_wake wake = KMS_LIVE_TIMEOUT;
 	unsigned long long start = kms_now_ns(), last_ns = start, last_ev = 0;
 	unsigned long long deadline = r->duration ? start + r->duration * 1000000000ULL : 0;
 	bool tty = !r->quiet && isatty(STDERR_FILENO);
@@ -220,13 +205,38 @@ static void wait_loop(struct record *r)
 			if (deadline - now < wait)
 				wait = deadline - now;
 		}
-		if (kms_live_wait(&r->live, wait) != KMS_LIVE_TIMEOUT)
+		wake = kms_live_wait(&r->live, wait);
+		if (wake != KMS_LIVE_TIMEOUT)
 			break;
 		if (tty)
 			show_status(r, start, &last_ev, &last_ns);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
+	return wake;
+}
+
+/* Say which temporary file of a killed kmemscope was removed. */
+static void stale_tmp(const char *path, void *ctx)
+{
+	fprintf(stderr, "kmemscope: removed stale temporary file %s\n", path);
+}
+
+/* The output can be written, and earlier runs' temporary files are gone. */
+static int check_output(struct record *r)
+{
+	char *dup, *dir;
+	int ret;
+
+	if (cmd_outfile_check(&r->out, r->output, r->mode) < 0)
+		return -1;
+	dup = strdup(r->output);
+	if (!dup)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	dir = dirname(dup);
+	ret = cmd_outfile_reset_stale(dir, stale_tmp, NULL);
+	free(dup);
+	return ret < 0 ? -1 : 0;
 }
 
 static void print_summary(struct record *r, double secs)
@@ -273,6 +283,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "recipe", required_argument, NULL, 'r' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "mode", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -280,6 +291,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 	int opt, ret;
 
 	r->output = "trace.dat";
+	r->mode = 0600;
 	while ((opt = getopt_long(argc, argv, "+ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
@@ -320,6 +332,17 @@ static int parse_args(struct record *r, int argc, char **argv)
 		case 'q':
 			r->quiet = true;
 			break;
+		case 'M': {
+			char *end;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 8);
+			if (errno || end == optarg || *end || v > 0777)
+				return cmd_usage_error(&cmd_record_entry,
+						       "--mode: invalid mode '%s' (octal, e.g. 0640)", optarg);
+			r->mode = v;
+			break;
+		}
 		case 'r':
 			r->recipe = optarg;
 			break;
@@ -377,7 +400,7 @@ static int cmd_record(int argc, char **argv)
 		goto free_args;
 	}
 	r.ncpus = kms_nr_cpus();
-	if (open_spools(&r) < 0) {
+	if (check_output(&r) < 0 || open_spools(&r) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
@@ -397,18 +420,15 @@ static int cmd_record(int argc, char **argv)
 	if (!r.quiet && !r.live.have_child && !r.duration)
 		fprintf(stderr, "kmemscope: recording%s; press Ctrl-C to stop\n",
 			r.sc.nr_pids ? " the given pids" : " the whole system");
-	wait_loop(&r);
-	if (kms_live_stop(&r.live) < 0 || write_output(&r) < 0) {
+	/* A failed write (a full disk) stops the recording at once, keeping FILE. */
+	if (wait_loop(&r) == KMS_LIVE_FAILED || kms_live_stop(&r.live) < 0 ||
+	    write_output(&r) < 0) {
 		status = cmd_core_error();
 		goto out;
 	}
 	if (!r.quiet)
 		print_summary(&r, (kms_now_ns() - t0) / 1e9);
-	if (r.live.have_child && r.live.child.exited && WIFEXITED(r.live.child.status) &&
-	    WEXITSTATUS(r.live.child.status))
-		fprintf(stderr, "kmemscope: %s exited with status %d\n", r.sc.cmd[0],
-			WEXITSTATUS(r.live.child.status));
-	status = KMS_EXIT_OK;
+	status = cmd_command_status(&r.live);
 out:
 	kms_live_destroy(&r.live);
 	for (i = 0; r.spool && i < r.ncpus; i++)
@@ -416,7 +436,7 @@ out:
 			close(r.spool[i]);
 	free(r.spool);
 	free(r.spool_size);
-	free(r.tmpname);
+	cmd_outfile_release(&r.out);
 free_args:
 	for (i = 0; i < r.nr_specs; i++) {
 		free(r.specs[i].system);
@@ -435,15 +455,18 @@ const struct cmd_entry cmd_record_entry = {
 	.summary = "record kmem and page-fault events to a trace.dat file",
 	.usage =
 	"usage: kmemscope record [-h] [-r RECIPE] [-o FILE] [-e EVENT [-f FILTER]]...\n"
-	"                        [-b KIB] [-d SECONDS] [--order SET] [-q] [-p PID]...\n"
-	"                        [-- COMMAND [ARGS]]\n"
+	"                        [-b KIB] [-d SECONDS] [--order SET] [--mode MODE] [-q]\n"
+	"                        [-p PID]... [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Records kernel memory events in a private tracefs instance and writes a\n"
 	"trace.dat (version 6) file that trace-cmd report also reads. Without -p\n"
 	"or a command the whole system is traced until Ctrl-C or -d.\n"
 	"\n"
 	"  -r RECIPE     take events, filters and buffer size from a recipe\n"
-	"  -o FILE       output file (default trace.dat; an old one is kept as FILE.old)\n"
+	"  -o FILE       output file (default trace.dat; an old one is kept as FILE.old);\n"
+	"                only a regular file is replaced\n"
+	"  --mode MODE   permissions of the recording, octal (default 0600: it holds\n"
+	"                kernel symbols and pointers)\n"
 	"  -e EVENT      enable SYSTEM:EVENT, or every event of SYSTEM (repeatable);\n"
 	"                default: all kmem and exceptions events this kernel has\n"
 	"  -f FILTER     in-kernel filter for the -e before it, e.g. 'order > 0'\n"

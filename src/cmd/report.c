@@ -3,6 +3,7 @@
  * kmemscope report: read a trace.dat file (ours or trace-cmd's) and print
  * a recipe's tables, or its events in trace-cmd's line format (--events).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,15 @@ struct report {
 	char			*missing;
 };
 
+/* 0, or the error of a failed write to stdout (EPIPE: the reader went away). */
+static int stdout_error(void)
+{
+	if (!ferror(stdout))
+		return 0;
+	return kms_error(errno == EPIPE ? KMS_ERR_PIPE : KMS_ERR_OUTPUT,
+			 "write error on stdout: %s", strerror(errno));
+}
+
 /* --events: one line per record, as trace-cmd report prints it. */
 static int print_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 			long long missed, void *ctx)
@@ -58,7 +68,7 @@ static int print_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 	trace_seq_terminate(&r->seq);
 	fputs(r->seq.buffer, stdout);
 	putchar('\n');
-	return ferror(stdout) ? -1 : 0;
+	return stdout_error();
 }
 
 /* --probe-log: "page_owner info {set}: timestamp=%llu pid=%d proc_name=%s". */
@@ -81,7 +91,7 @@ static int log_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 			*u = ' ';
 	printf("page_owner info {%s}: timestamp=%llu pid=%d proc_name=%s\n", label,
 	       (unsigned long long)ev.ts, ev.pid, tep_data_comm_from_pid(tep, ev.pid));
-	return ferror(stdout) ? -1 : 0;
+	return stdout_error();
 }
 
 /* Tables: decode and feed the analysers. */
@@ -291,8 +301,9 @@ static int cmd_report(int argc, char **argv)
 		printf("cpus=%d\n", r.f.ncpus);
 		if (kms_file_iterate(&r.f, print_record, &r) < 0)
 			ret = cmd_core_error();
-		fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
-			kms_file_lost(&r.f));
+		if (ret != KMS_EXIT_PIPE)
+			fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
+				kms_file_lost(&r.f));
 	} else {
 		r.dec = kms_decoder_new(r.f.tep);
 		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;

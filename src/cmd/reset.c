@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemscope reset: remove tracefs instances left by a killed kmemscope.
+ * kmemscope reset: remove tracefs instances, kprobes and temporary
+ * recordings left by a killed kmemscope.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/outfile.h"
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
 #include "tracefs/session.h"
 
+/* Say what was removed. */
+static void removed_tmp(const char *path, void *ctx)
+{
+	printf("removed stale temporary file %s\n", path);
+}
+
+/* Say which instance or kprobe was removed. */
 static void removed(const char *name, void *ctx)
 {
 	printf("removed stale %s %s\n", strchr(name, '/') ? "kprobe" : "instance", name);
@@ -28,8 +37,6 @@ static int cmd_reset(int argc, char **argv)
 			return cmd_usage_error(&cmd_reset_entry, "unknown option");
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&cmd_reset_entry, "unexpected argument '%s'", argv[optind]);
 	n = kms_reset_stale(removed, NULL);
 	if (n < 0)
 		return cmd_core_error();
@@ -37,6 +44,13 @@ static int cmd_reset(int argc, char **argv)
 	if (k < 0)
 		return cmd_core_error();
 	n += k;
+	/* Temporary recordings of dead owners, here or in the given directories. */
+	do {
+		k = cmd_outfile_reset_stale(optind < argc ? argv[optind] : ".", removed_tmp, NULL);
+		if (k < 0)
+			return cmd_core_error();
+		n += k;
+	} while (++optind < argc);
 	if (n == 0)
 		printf("nothing to remove\n");
 	return KMS_EXIT_OK;
@@ -46,12 +60,13 @@ const struct cmd_entry cmd_reset_entry = {
 	.name = "reset",
 	.summary = "remove tracefs instances left behind by a killed kmemscope",
 	.usage =
-	"usage: kmemscope reset [-h]\n"
+	"usage: kmemscope reset [-h] [DIR]...\n"
 	"\n"
 	"Removes tracefs instances named kmemscope-PID, and kprobes in groups\n"
-	"kmemscope_PID, whose owner process is gone, and prints each one it\n"
-	"removes. Those of a kmemscope that is still running, and anything\n"
-	"kmemscope did not create, are left alone.\n"
+	"kmemscope_PID, whose owner process is gone, and the temporary files\n"
+	"FILE.kmemscope-PID.tmp of a killed record in the current directory (or\n"
+	"in each DIR), and prints each one it removes. Those of a kmemscope that\n"
+	"is still running, and anything kmemscope did not create, are left alone.\n"
 	"\n"
 	"  -h      show this help\n",
 	.exec = cmd_reset,

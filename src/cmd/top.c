@@ -124,8 +124,10 @@ static int show(struct top *t, bool tty)
 		out_json_print(stdout, doc, 1);
 	else if (!tty)
 		putchar('\n');
-	fflush(stdout);
-	return ferror(stdout) ? kms_error(KMS_ERR_OUTPUT, "write error on stdout") : 0;
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return kms_error(errno == EPIPE ? KMS_ERR_PIPE : KMS_ERR_OUTPUT,
+				 "write error on stdout: %s", strerror(errno));
+	return 0;
 }
 
 static int parse_args(struct top *t, int argc, char **argv)
@@ -282,7 +284,7 @@ static int cmd_top(int argc, char **argv)
 		if (t.count && shown >= t.count && !t.live.have_child)
 			done = true;
 	}
-	status = KMS_EXIT_OK;
+	status = cmd_command_status(&t.live);
 out:
 	kms_live_destroy(&t.live);
 	kms_analysis_free(t.an);

@@ -101,6 +101,7 @@ struct iter_ctx {
 	struct kms_file	*f;
 	kms_record_fn	fn;
 	void		*ctx;
+	int		failed;		/* fn failed: its error stands */
 };
 
 static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
@@ -119,18 +120,22 @@ static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 		if (rec->missed_events > 0)
 			f->missed_flags += rec->missed_events;
 		ret = ic->fn(f->tep, NULL, cpu, rec->missed_events, ic->ctx);
-		if (ret)
+		if (ret) {
+			ic->failed = ret < 0;
 			return ret;
+		}
 	}
 	if (!f->events++)
 		f->first_ts = rec->ts;
 	f->last_ts = rec->ts;
-	return ic->fn(f->tep, rec, cpu, 0, ic->ctx);
+	ret = ic->fn(f->tep, rec, cpu, 0, ic->ctx);
+	ic->failed = ret < 0;
+	return ret;
 }
 
 int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 {
-	struct iter_ctx ic = { f, fn, ctx };
+	struct iter_ctx ic = { f, fn, ctx, 0 };
 
 	int ret;
 
@@ -138,6 +143,8 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, &ic);
 	else
 		ret = tracecmd_iterate_events_multi(f->bufs, f->nbufs, iter_cb, &ic);
+	if (ic.failed)
+		return -1;
 	if (ret < 0)
 		return kms_error(KMS_ERR_INPUT, "%s: error while reading events", f->path);
 	return 0;

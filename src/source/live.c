@@ -43,10 +43,21 @@ struct qpage {
 	unsigned char		data[];
 };
 
+/*
+ * Pages waiting for the main thread. The queue is bounded: when the main
+ * thread falls behind, the readers wait, the kernel's ring buffer holds the
+ * data, and what it cannot hold is counted as lost; memory never grows.
+ * At the stop the queue takes the last pages without a bound (the ring
+ * buffer's size bounds them), as the main thread drains it only afterwards.
+ */
+#define LIVE_QUEUE_PAGES	1024
+
 struct live_queue {
 	pthread_mutex_t		lock;
+	pthread_cond_t		room;
 	struct qpage		**pages;
 	size_t			n, cap;
+	bool			closing;	/* stopping: no bound, no waiting */
 };
 
 struct qrec {
@@ -88,6 +99,8 @@ static int queue_page(int cpu, const void *page, unsigned int size,
 	p->sb = *sb;
 	memcpy(p->data, page, size);
 	pthread_mutex_lock(&q->lock);
+	while (q->n >= LIVE_QUEUE_PAGES && !q->closing)
+		pthread_cond_wait(&q->room, &q->lock);
 	if (q->n == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 64;
 		struct qpage **n = realloc(q->pages, cap * sizeof(*n));
@@ -104,6 +117,39 @@ static int queue_page(int cpu, const void *page, unsigned int size,
 		ret = kms_error(KMS_ERR_NOMEM, "out of memory");
 	}
 	pthread_mutex_unlock(&q->lock);
+	return ret;
+}
+
+/* Let the readers hand over the last pages without waiting for room. */
+static void close_queue(struct kms_live *l)
+{
+	if (!l->queue)
+		return;
+	pthread_mutex_lock(&l->queue->lock);
+	l->queue->closing = true;
+	pthread_cond_broadcast(&l->queue->room);
+	pthread_mutex_unlock(&l->queue->lock);
+}
+
+/* Reader callback: the command's, or the queue; a failure wakes the main thread. */
+static int live_page(int cpu, const void *page, unsigned int size,
+		     const struct kms_subbuf *sb, void *ctx)
+{
+	struct kms_live *l = ctx;
+	int ret;
+
+	ret = l->cfg.page_fn ? l->cfg.page_fn(cpu, page, size, sb, l->cfg.ctx)
+			     : queue_page(cpu, page, size, sb, l);
+	if (ret < 0) {
+		pthread_mutex_lock(&l->fail_lock);
+		if (!l->failed) {
+			l->failed = true;
+			l->fail_class = kms_errclass();
+			snprintf(l->fail_msg, sizeof(l->fail_msg), "%s", kms_strerror());
+		}
+		pthread_mutex_unlock(&l->fail_lock);
+		kill(getpid(), SIGUSR1);	/* taken by kms_live_wait() */
+	}
 	return ret;
 }
 
@@ -132,6 +178,7 @@ int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn,
 	np = q->n;
 	q->pages = NULL;
 	q->n = q->cap = 0;
+	pthread_cond_broadcast(&q->room);
 	pthread_mutex_unlock(&q->lock);
 	for (i = 0; i < np; i++) {
 		struct kms_subbuf_iter it;
@@ -253,6 +300,7 @@ int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 {
 	memset(l, 0, sizeof(*l));
 	l->cfg = *cfg;
+	pthread_mutex_init(&l->fail_lock, NULL);
 	l->child.go_fd = l->child.err_fd = -1;
 	if (kms_reset_stale(stale_removed, l) < 0 ||
 	    kms_kprobes_reset_stale(stale_removed, l) < 0)
@@ -263,6 +311,7 @@ int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 	sigaddset(&l->sigs, SIGTERM);
 	sigaddset(&l->sigs, SIGHUP);
 	sigaddset(&l->sigs, SIGCHLD);
+	sigaddset(&l->sigs, SIGUSR1);	/* a reader failed */
 	sigprocmask(SIG_BLOCK, &l->sigs, &l->oldmask);
 	l->masked = true;
 	if (!cfg->page_fn) {
@@ -270,6 +319,7 @@ int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 		if (!l->queue)
 			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		pthread_mutex_init(&l->queue->lock, NULL);
+		pthread_cond_init(&l->queue->room, NULL);
 	}
 	if (kms_session_create(&l->session, cfg->buffer_kb) < 0 || enable_events(l) < 0 ||
 	    (cfg->setup_probes && cfg->setup_probes(&l->session, cfg->probes_arg) < 0))
@@ -277,8 +327,7 @@ int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 	if (cfg->nr_pids && kms_session_set_pids(&l->session, cfg->pids, cfg->nr_pids, 0) < 0)
 		return -1;
 	l->reader = kms_reader_start(&l->session, cfg->flush_ms, cfg->reader_flags,
-				     cfg->page_fn ? cfg->page_fn : queue_page,
-				     cfg->page_fn ? cfg->ctx : (void *)l);
+				     live_page, l);
 	if (!l->reader || kms_session_tracing(&l->session, 1) < 0 || snapshots(l, 0) < 0)
 		return -1;
 	l->t0 = kms_now_ns();
@@ -305,6 +354,13 @@ enum kms_live_wake kms_live_wait(struct kms_live *l, unsigned long long ns)
 		l->stop_signal = sig;
 		return KMS_LIVE_SIGNAL;
 	}
+	pthread_mutex_lock(&l->fail_lock);
+	if (l->failed) {
+		kms_error(l->fail_class, "%s", l->fail_msg);
+		pthread_mutex_unlock(&l->fail_lock);
+		return KMS_LIVE_FAILED;
+	}
+	pthread_mutex_unlock(&l->fail_lock);
 	if (l->have_child && kms_child_poll(&l->child))
 		return KMS_LIVE_CHILD;
 	if (pids_gone(l))
@@ -321,6 +377,7 @@ int kms_live_stop(struct kms_live *l)
 	l->stopped = true;
 	ret = snapshots(l, 1);
 	kms_session_tracing(&l->session, 0);
+	close_queue(l);
 	if (kms_reader_stop(l->reader) < 0)
 		ret = -1;
 	return ret;
@@ -330,6 +387,7 @@ void kms_live_destroy(struct kms_live *l)
 {
 	size_t i;
 
+	close_queue(l);
 	if (l->reader) {
 		kms_reader_stop(l->reader);
 		kms_reader_free(l->reader);
@@ -353,6 +411,7 @@ void kms_live_destroy(struct kms_live *l)
 			free(l->queue->pages[i]);
 		free(l->queue->pages);
 		pthread_mutex_destroy(&l->queue->lock);
+		pthread_cond_destroy(&l->queue->room);
 		free(l->queue);
 		l->queue = NULL;
 	}

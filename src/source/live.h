@@ -11,11 +11,13 @@
 #ifndef KMS_LIVE_H
 #define KMS_LIVE_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/kms.h"
 #include "source/child.h"
 #include "source/file.h"
 #include "source/reader.h"
@@ -53,6 +55,7 @@ enum kms_live_wake {
 	KMS_LIVE_SIGNAL,	/* SIGINT, SIGTERM or SIGHUP: live->stop_signal */
 	KMS_LIVE_CHILD,		/* the command exited: live->child.status */
 	KMS_LIVE_PIDS_GONE,	/* every -p process is gone */
+	KMS_LIVE_FAILED,	/* a reader failed (a full disk): kms_strerror() says why */
 };
 
 struct kms_live {
@@ -67,6 +70,10 @@ struct kms_live {
 	bool			masked;
 	bool			stopped;
 	struct live_queue	*queue;		/* pages waiting for kms_live_drain() */
+	pthread_mutex_t		fail_lock;
+	bool			failed;		/* a reader's page callback failed */
+	enum kms_err		fail_class;
+	char			fail_msg[256];
 };
 
 /*
@@ -75,7 +82,10 @@ struct kms_live {
  * still be called.
  */
 int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg);
-/* Sleep up to ns for a signal, the command's exit or the -p targets' exit. */
+/*
+ * Sleep up to ns for a signal, the command's exit, the -p targets' exit, or
+ * a reader's failure, which is woken for at once.
+ */
 enum kms_live_wake kms_live_wait(struct kms_live *l, unsigned long long ns);
 /* The "after" snapshots, tracing off, and the last pages read. */
 int kms_live_stop(struct kms_live *l);
