@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "cmd/outfile.h"
@@ -36,6 +37,13 @@ static int cmd_reset(int argc, char **argv)
 		default:
 			return cmd_usage_error(&cmd_reset_entry, "unknown option");
 		}
+	}
+	for (k = optind; k < argc; k++) {
+		struct stat st;
+
+		if (stat(argv[k], &st) < 0 || !S_ISDIR(st.st_mode))
+			return cmd_usage_error(&cmd_reset_entry, "'%s' is not a directory",
+					       argv[k]);
 	}
 	n = kms_reset_stale(removed, NULL);
 	if (n < 0)
