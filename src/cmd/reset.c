@@ -42,7 +42,7 @@ static int cmd_reset(int argc, char **argv)
 		struct stat st;
 
 		if (stat(argv[k], &st) < 0 || !S_ISDIR(st.st_mode))
-			return cmd_usage_error(&cmd_reset_entry, "'%s' is not a directory",
+			return cmd_usage_error(&cmd_reset_entry, "unexpected argument '%s' (not a directory)",
 					       argv[k]);
 	}
 	n = kms_reset_stale(removed, NULL);
