@@ -38,6 +38,16 @@ need_tracecmd() {
 	command -v trace-cmd >/dev/null || skip "trace-cmd is not installed"
 }
 
+# Wait (up to 10 s) for the instance of kmemscope PID to appear.
+wait_instance() {
+	local i
+	for i in $(seq 100); do
+		[ -d "$T/instances/kmemscope-$1" ] && return 0
+		sleep 0.1
+	done
+	fail "instance kmemscope-$1 never appeared"
+}
+
 # No kmemscope instance may be left behind.
 no_instances_left() {
 	local left

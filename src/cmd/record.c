@@ -75,7 +75,7 @@ static int spool_page(int cpu, const void *page, unsigned int size,
 	struct record *r = ctx;
 
 	if (kms_write_all(r->spool[cpu], page, size) < 0)
-		return kms_error(KMS_ERR_OUTPUT, "writing the recording: %s", strerror(errno));
+		return kms_error(KMS_ERR_OUTPUT, "writing %s: %s", r->output, strerror(errno));
 	r->spool_size[cpu] += size;
 	return 0;
 }
@@ -423,6 +423,7 @@ static int cmd_record(int argc, char **argv)
 	/* A failed write (a full disk) stops the recording at once, keeping FILE. */
 	if (wait_loop(&r) == KMS_LIVE_FAILED || kms_live_stop(&r.live) < 0 ||
 	    write_output(&r) < 0) {
+		r.live.cfg.end_signal = SIGTERM;	/* the command is not left running */
 		status = cmd_core_error();
 		goto out;
 	}

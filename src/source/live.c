@@ -403,8 +403,17 @@ void kms_live_destroy(struct kms_live *l)
 		if (sig && kill(l->child.pid, sig) == 0)
 			kms_child_abort(&l->child);
 	}
-	if (l->masked)
+	if (l->masked) {
+		/* The readers are gone: drop our own wake-up before unblocking it. */
+		struct timespec zero = { 0, 0 };
+		sigset_t usr1;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		while (sigtimedwait(&usr1, NULL, &zero) == SIGUSR1)
+			;
 		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	}
 	l->masked = false;
 	if (l->queue) {
 		for (i = 0; i < l->queue->n; i++)

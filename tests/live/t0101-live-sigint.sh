@@ -7,15 +7,6 @@ need_live
 need_tracecmd
 cd "$WORK"
 
-wait_instance() {
-	local i
-	for i in $(seq 100); do
-		[ -d "$T/instances/kmemscope-$1" ] && return 0
-		sleep 0.1
-	done
-	fail "instance kmemscope-$1 never appeared"
-}
-
 for sig in INT TERM HUP; do
 	"$KMS" record -q -e kmem:mm_page_alloc -e exceptions:page_fault_user -o s.dat -- \
 		"$TOUCHMEM" -m 4 -r 400 -p 20 >/dev/null 2>rec.err &
