@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <tracefs.h>
 
 #include "cmd/cmd.h"
 #include "tracefs/hostcheck.h"
@@ -23,11 +22,6 @@ struct verdict {
 	char	status[16];	/* runs, degraded, cannot */
 	char	detail[320];
 };
-
-static int known_event(const char *sys, const char *name)
-{
-	return tracefs_event_file_exists(NULL, sys, name, "enable");
-}
 
 /* Every non-optional probe has a symbol this kernel offers. */
 static const char *probes_missing(const struct kms_recipe *r, const struct kms_symtab *syms)
@@ -57,7 +51,7 @@ static const char *probes_missing(const struct kms_recipe *r, const struct kms_s
 static void judge(const struct kms_hostcheck *h, const struct kms_symtab *syms,
 		  const char *path, struct verdict *v)
 {
-	struct kms_recipe *r = kms_recipe_parse(path, known_event), *fb;
+	struct kms_recipe *r = kms_recipe_parse(path, kms_event_exists), *fb;
 	const char *why;
 	char *fpath;
 
@@ -73,7 +67,7 @@ static void judge(const struct kms_hostcheck *h, const struct kms_symtab *syms,
 	} else if (r->nr_kprobes && !h->kprobes_ok) {
 		if (r->fallback) {
 			fpath = kms_recipe_locate(r->fallback);
-			fb = fpath ? kms_recipe_parse(fpath, known_event) : NULL;
+			fb = fpath ? kms_recipe_parse(fpath, kms_event_exists) : NULL;
 			free(fpath);
 			if (fb) {
 				snprintf(v->status, sizeof(v->status), "degraded");
