@@ -27,19 +27,10 @@ struct verdict {
 static const char *probes_missing(const struct kms_recipe *r, const struct kms_symtab *syms)
 {
 	static char why[256];
-	int i, j;
+	int i;
 
 	for (i = 0; i < r->nr_kprobes; i++) {
-		int found = 0;
-
-		for (j = 0; j < r->kprobes[i].nr_symbols && !found; j++) {
-			char *base = strndup(r->kprobes[i].symbols[j],
-					     strcspn(r->kprobes[i].symbols[j], "%"));
-
-			found = base && kms_symtab_has(syms, base);
-			free(base);
-		}
-		if (!found && !r->kprobes[i].optional) {
+		if (!kms_kprobe_symbol(&r->kprobes[i], syms) && !r->kprobes[i].optional) {
 			snprintf(why, sizeof(why), "kprobe %s: none of %s exists in this kernel",
 				 r->kprobes[i].name, r->kprobes[i].symbols[0]);
 			return why;

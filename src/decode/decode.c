@@ -10,11 +10,11 @@
 
 #include "decode/decode.h"
 #include "base/kms.h"
-#include "recipe/recipe.h"
+#include "tracefs/kprobe.h"
 
 struct ev_desc {
 	enum kms_ev_type		type;
-	int				probe;		/* recipe kprobe index, or -1 */
+	int				probe;		/* kprobe index, or -1 */
 	int				role;		/* its enum kms_probe_role */
 	unsigned int			have;
 	struct tep_format_field		*f[KMS_F__MAX];
@@ -25,7 +25,7 @@ struct kms_decoder {
 	int			max_id;
 	struct ev_desc		**by_id;		/* indexed by event id */
 	struct ev_desc		desc[KMS_EV__MAX];
-	struct ev_desc		*probes;		/* one per recipe kprobe */
+	struct ev_desc		*probes;		/* one per kprobe definition */
 	int			nr_probes;
 };
 
@@ -73,7 +73,7 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 	return d;
 }
 
-/* Probe fields are the recipe's argument names. */
+/* Probe fields are the probe definition's argument names. */
 static const struct {
 	enum kms_field	f;
 	const char	*arg;
@@ -82,23 +82,24 @@ static const struct {
 	{ KMS_F_PTR, "ptr" }, { KMS_F_ADDRESS, "address" }, { KMS_F_ERROR_CODE, "flags" },
 };
 
-int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
+/* Map each probe's event (by name in a kmemscope_<pid> group) to its role's type. */
+int (kms_decoder_add_probes)(struct kms_decoder *d, const struct kms_kprobe_def *defs, int n)
 {
 	struct tep_event **events = tep_list_events(d->tep, TEP_EVENT_SORT_ID), *e;
 	int i, j;
 	size_t k;
 
-	if (!r->nr_kprobes)
+	if (n <= 0)
 		return 0;
-	d->probes = calloc(r->nr_kprobes, sizeof(*d->probes));
+	d->probes = calloc(n, sizeof(*d->probes));
 	if (!d->probes)
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
-	d->nr_probes = r->nr_kprobes;
-	for (i = 0; i < r->nr_kprobes; i++) {
+	d->nr_probes = n;
+	for (i = 0; i < n; i++) {
 		struct ev_desc *pd = &d->probes[i];
 
 		pd->probe = i;
-		pd->role = r->kprobes[i].role;
+		pd->role = defs[i].role;
 		switch (pd->role) {
 		case KMS_ROLE_PAGE_ALLOC: pd->type = KMS_EV_PAGE_ALLOC; break;
 		case KMS_ROLE_KMALLOC: pd->type = KMS_EV_KMALLOC; break;
@@ -107,7 +108,7 @@ int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
 		default: pd->type = KMS_EV_PROBE;
 		}
 		for (j = 0, e = NULL; events && events[j]; j++)
-			if (!strcmp(events[j]->name, r->kprobes[i].name) &&
+			if (!strcmp(events[j]->name, defs[i].name) &&
 			    !strncmp(events[j]->system, "kmemscope_", 10))
 				e = events[j];
 		if (!e)
@@ -131,6 +132,7 @@ int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
 	return 0;
 }
 
+/* Free a decoder; NULL is fine. */
 void kms_decoder_free(struct kms_decoder *d)
 {
 	if (!d)
@@ -140,6 +142,7 @@ void kms_decoder_free(struct kms_decoder *d)
 	free(d);
 }
 
+/* The fields this source's format has for a type. */
 unsigned int kms_decoder_fields(const struct kms_decoder *d, enum kms_ev_type t)
 {
 	return t > 0 && t < KMS_EV__MAX ? d->desc[t].have : 0;

@@ -15,7 +15,6 @@
 #include <tracefs.h>
 
 #include "base/kms.h"
-#include "tracefs/kprobe.h"
 #include "tracefs/session.h"
 
 /* Write a string to an instance file, recording a readable error. */
@@ -228,7 +227,9 @@ void kms_session_destroy(struct kms_session *s)
 		s->inst = NULL;
 	}
 	/* Probes go after the instance, which no longer has them enabled. */
-	kms_kprobes_destroy(s);
+	if (s->probes_destroy)
+		s->probes_destroy(s);
+	s->probes_destroy = NULL;
 	for (i = 0; i < s->nr_enabled; i++)
 		free(s->enabled[i]);
 	free(s->enabled);

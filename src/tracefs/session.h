@@ -27,6 +27,8 @@ struct kms_session {
 	int			long_size;	/* commit field size */
 	int			markers;	/* trace_marker was written */
 	void			*probes;	/* kprobes made for it (kprobe.c) */
+	/* Set by whoever made probes: called by kms_session_destroy() after the instance is gone. */
+	void			(*probes_destroy)(struct kms_session *s);
 	char			**enabled;	/* "system/event" of enabled events */
 	int			nr_enabled;
 };
@@ -44,7 +46,7 @@ int kms_session_tracing(struct kms_session *s, int on);
  * per line: "kmemscope-snapshot NAME before|after LINE". Tracing must be on.
  */
 int kms_session_snapshot(struct kms_session *s, const char *name, int after);
-/* Disable everything and remove the instance; safe to call twice. */
+/* Disable everything, remove the instance, then its probes; safe to call twice. */
 void kms_session_destroy(struct kms_session *s);
 
 /* Is pid a running kmemscope (a reused pid of another program is not)? */
