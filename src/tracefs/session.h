@@ -35,6 +35,9 @@ struct kms_session {
 
 /* Create the private instance, stopped; kb (0: kernel default) sizes each CPU. */
 int kms_session_create(struct kms_session *s, int buffer_kb);
+struct tep_handle;
+/* Parse the instance's events/header_page into tep (sub-buffer and long size). */
+int kms_session_header_page(struct kms_session *s, struct tep_handle *tep);
 /* Enable one event spec (a whole system when spec->name is NULL). */
 int kms_session_enable(struct kms_session *s, const struct kms_event_spec *spec);
 /* Restrict the events to these pids; follow forks when follow is set. */
