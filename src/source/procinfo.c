@@ -8,6 +8,7 @@
 
 #include "base/hmap.h"
 #include "base/kms.h"
+#include "base/maps.h"
 #include "source/procinfo.h"
 
 struct range {
@@ -88,32 +89,27 @@ static const char *comm_cb(int pid, void *ctx)
 /* Parse /proc/PID/maps into ranges named as the faults table shows them. */
 static int read_maps(int pid, struct pmaps *m)
 {
-	char path[64], *text, *line, *next;
+	char path[64], *text, *pos;
+	struct kms_map line;
 	struct range *r;
+	int ret;
 
 	pmaps_free(m);
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	text = kms_read_file(path, NULL);
 	if (!text)
 		return -1;
-	for (line = text; line && *line; line = next) {
-		unsigned long long s, e;
-		int off = 0;
-		char *name;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &s, &e, &off) < 2)
+	pos = text;
+	while ((ret = kms_maps_next(&pos, &line)) != 0) {
+		if (ret < 0)
 			continue;
-		name = off ? line + off : "";
 		r = realloc(m->r, (m->n + 1) * sizeof(*r));
 		if (!r)
 			break;
 		m->r = r;
-		r[m->n].start = s;
-		r[m->n].end = e;
-		r[m->n].name = strdup(*name ? name : "[anon]");
+		r[m->n].start = line.start;
+		r[m->n].end = line.end;
+		r[m->n].name = strdup(*line.name ? line.name : "[anon]");
 		m->n++;
 	}
 	free(text);
