@@ -11,8 +11,9 @@
 #include <trace-cmd/trace-cmd.h>
 
 #include "base/kms.h"
-#include "source/reader.h"
+#include "source/cpustats.h"
 #include "source/file.h"
+#include "tracedat/check.h"
 
 /* Exported by libtracecmd but only declared in its private header. */
 const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
@@ -27,7 +28,7 @@ static unsigned long long stats_lost(const char *text)
 	const char *p = text, *next;
 
 	while (p && *p) {
-		struct kms_cpu_stats st = { 0 };
+		struct kms_ring_stats st = { 0 };
 		char *chunk;
 
 		next = strstr(p + 1, "CPU:");

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "base/kms.h"
-#include "source/file.h"
+#include "tracedat/check.h"
 
 struct rd {
 	int		fd;
