@@ -39,6 +39,7 @@ static const char *probes_missing(const struct kms_recipe *r, const struct kms_s
 	return NULL;
 }
 
+/* Whether one recipe runs, runs degraded or cannot run here, and why. */
 static void judge(const struct kms_hostcheck *h, const struct kms_symtab *syms,
 		  const char *path, struct verdict *v)
 {
@@ -135,6 +136,7 @@ static int exit_status(const struct kms_hostcheck *h, const struct verdict *v, i
 	return KMS_EXIT_UNSUPPORTED;
 }
 
+/* The facts and the verdicts as two tables. */
 static void print_text(const struct kms_hostcheck *h, const struct verdict *v, int nv)
 {
 	int i;
@@ -153,6 +155,7 @@ static void print_text(const struct kms_hostcheck *h, const struct verdict *v, i
 		printf("%-16s %-9s %s\n", v[i].name, v[i].status, v[i].detail);
 }
 
+/* The facts and the verdicts as one JSON object (kmemscope-json(5)). */
 static int print_json(const struct kms_hostcheck *h, const struct verdict *v, int nv, int status)
 {
 	cJSON *doc = cJSON_CreateObject(), *facts, *recipes;
@@ -188,6 +191,7 @@ static int print_json(const struct kms_hostcheck *h, const struct verdict *v, in
 	return s ? 0 : -1;
 }
 
+/* kmemscope check [--json]. */
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -43,6 +43,7 @@ static unsigned long long stats_lost(const char *text)
 	return lost;
 }
 
+/* Check the file, open it with libtracecmd and load its instances. */
 int kms_file_open(struct kms_file *f, const char *path)
 {
 	const char *stats;
@@ -80,6 +81,7 @@ int kms_file_open(struct kms_file *f, const char *path)
 	return 0;
 }
 
+/* Choose the buffer to iterate by name; NULL merges them all. */
 int kms_file_select(struct kms_file *f, const char *name)
 {
 	int i;
@@ -104,6 +106,7 @@ struct iter_ctx {
 	void		*ctx;
 };
 
+/* Deliver one record (and a gap before it) to the caller's callback. */
 static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 		   int cpu, void *data)
 {
@@ -129,6 +132,7 @@ static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 	return ic->fn(f->tep, rec, cpu, 0, ic->ctx);
 }
 
+/* Every record of the selected buffers in timestamp order. */
 int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 {
 	struct iter_ctx ic = { f, fn, ctx };
@@ -144,11 +148,13 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 	return 0;
 }
 
+/* Lost events: the larger of the CPU stats and the page flags. */
 unsigned long long kms_file_lost(const struct kms_file *f)
 {
 	return f->lost_stats > f->missed_flags ? f->lost_stats : f->missed_flags;
 }
 
+/* Close the instance handles and the file. */
 void kms_file_close(struct kms_file *f)
 {
 	int i;

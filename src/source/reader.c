@@ -283,11 +283,13 @@ void kms_reader_free(struct kms_reader *r)
 	free(r);
 }
 
+/* The statistics of one CPU's reader. */
 const struct kms_cpu_stats *kms_reader_cpu(const struct kms_reader *r, int cpu)
 {
 	return &r->cpus[cpu].st;
 }
 
+/* How many CPUs are read. */
 int kms_reader_ncpus(const struct kms_reader *r)
 {
 	return r->ncpus;

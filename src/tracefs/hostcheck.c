@@ -19,6 +19,7 @@
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
 
+/* Append a fact with its evidence; NULL when the list is full. */
 static struct kms_fact *add(struct kms_hostcheck *h, const char *name, int ok,
 			    const char *value, const char *fmt, ...)
 {
@@ -37,6 +38,7 @@ static struct kms_fact *add(struct kms_hostcheck *h, const char *name, int ok,
 	return f;
 }
 
+/* A fact by name, or NULL. */
 const struct kms_fact *kms_hostcheck_fact(const struct kms_hostcheck *h, const char *name)
 {
 	int i;
@@ -47,6 +49,7 @@ const struct kms_fact *kms_hostcheck_fact(const struct kms_hostcheck *h, const c
 	return NULL;
 }
 
+/* The lockdown level from securityfs, mounting it for the read if needed. */
 int kms_lockdown_level(char *buf, size_t len)
 {
 	const char *file = "/sys/kernel/security/lockdown";
@@ -74,6 +77,7 @@ int kms_lockdown_level(char *buf, size_t len)
 	return 0;
 }
 
+/* Does the top-level tracefs have this file? */
 static int tracefs_exists(const char *file)
 {
 	return tracefs_file_exists(NULL, file);
@@ -113,6 +117,7 @@ static void check_events(struct kms_hostcheck *h)
 	}
 }
 
+/* Gather every fact, in the order check prints them. */
 void kms_hostcheck_run(struct kms_hostcheck *h)
 {
 	const char *dir;
