@@ -10,6 +10,7 @@
 
 #define SLOT(m, i) ((m)->slots + (i) * (m)->slot_size)
 
+/* A 64-bit hash of n bytes. */
 uint64_t kms_hash(const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -25,6 +26,7 @@ uint64_t kms_hash(const void *p, size_t n)
 	return h;
 }
 
+/* An empty map of fixed-size keys and values; -1 when out of memory. */
 int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size)
 {
 	m->key_size = key_size;
@@ -38,6 +40,7 @@ int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size)
 	return m->slots ? 0 : -1;
 }
 
+/* Free the slots; the map may be initialised again. */
 void kms_hmap_free(struct kms_hmap *m)
 {
 	free(m->slots);
@@ -45,6 +48,7 @@ void kms_hmap_free(struct kms_hmap *m)
 	m->cap = m->len = 0;
 }
 
+/* The slot of key, or the free slot where it would go (linear probing). */
 static size_t probe(const struct kms_hmap *m, const void *key, int *found)
 {
 	size_t i = kms_hash(key, m->key_size) & (m->cap - 1);
@@ -64,6 +68,7 @@ static size_t probe(const struct kms_hmap *m, const void *key, int *found)
 	}
 }
 
+/* Double the slots and re-insert every entry. */
 static int grow(struct kms_hmap *m)
 {
 	struct kms_hmap n = *m;
@@ -85,6 +90,7 @@ static int grow(struct kms_hmap *m)
 	return 0;
 }
 
+/* The value of key, added zeroed when missing; NULL when out of memory. */
 void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added)
 {
 	unsigned char *s;
@@ -106,6 +112,7 @@ void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added)
 	return s + m->val_off;
 }
 
+/* The value of key, or NULL. */
 void *kms_hmap_find(const struct kms_hmap *m, const void *key)
 {
 	size_t i;
@@ -117,6 +124,7 @@ void *kms_hmap_find(const struct kms_hmap *m, const void *key)
 	return found ? SLOT(m, i) + m->val_off : NULL;
 }
 
+/* Remove key; 0 when it was there, -1 when not. */
 int kms_hmap_del(struct kms_hmap *m, const void *key)
 {
 	size_t i, j, k;
@@ -139,6 +147,7 @@ int kms_hmap_del(struct kms_hmap *m, const void *key)
 	return 0;
 }
 
+/* The next entry from *pos on; 0 at the end. */
 int kms_hmap_next(const struct kms_hmap *m, size_t *pos, const void **key, void **val)
 {
 	while (*pos < m->cap) {

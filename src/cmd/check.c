@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <tracefs.h>
 
 #include "cmd/cmd.h"
 #include "tracefs/hostcheck.h"
@@ -24,28 +23,14 @@ struct verdict {
 	char	detail[320];
 };
 
-static int known_event(const char *sys, const char *name)
-{
-	return tracefs_event_file_exists(NULL, sys, name, "enable");
-}
-
 /* Every non-optional probe has a symbol this kernel offers. */
 static const char *probes_missing(const struct kms_recipe *r, const struct kms_symtab *syms)
 {
 	static char why[256];
-	int i, j;
+	int i;
 
 	for (i = 0; i < r->nr_kprobes; i++) {
-		int found = 0;
-
-		for (j = 0; j < r->kprobes[i].nr_symbols && !found; j++) {
-			char *base = strndup(r->kprobes[i].symbols[j],
-					     strcspn(r->kprobes[i].symbols[j], "%"));
-
-			found = base && kms_symtab_has(syms, base);
-			free(base);
-		}
-		if (!found && !r->kprobes[i].optional) {
+		if (!kms_kprobe_symbol(&r->kprobes[i], syms) && !r->kprobes[i].optional) {
 			snprintf(why, sizeof(why), "kprobe %s: none of %s exists in this kernel",
 				 r->kprobes[i].name, r->kprobes[i].symbols[0]);
 			return why;
@@ -54,10 +39,11 @@ static const char *probes_missing(const struct kms_recipe *r, const struct kms_s
 	return NULL;
 }
 
+/* Whether one recipe runs, runs degraded or cannot run here, and why. */
 static void judge(const struct kms_hostcheck *h, const struct kms_symtab *syms,
 		  const char *path, struct verdict *v)
 {
-	struct kms_recipe *r = kms_recipe_parse(path, known_event), *fb;
+	struct kms_recipe *r = kms_recipe_parse(path, kms_event_exists), *fb;
 	const char *why;
 	char *fpath;
 
@@ -73,7 +59,7 @@ static void judge(const struct kms_hostcheck *h, const struct kms_symtab *syms,
 	} else if (r->nr_kprobes && !h->kprobes_ok) {
 		if (r->fallback) {
 			fpath = kms_recipe_locate(r->fallback);
-			fb = fpath ? kms_recipe_parse(fpath, known_event) : NULL;
+			fb = fpath ? kms_recipe_parse(fpath, kms_event_exists) : NULL;
 			free(fpath);
 			if (fb) {
 				snprintf(v->status, sizeof(v->status), "degraded");
@@ -150,6 +136,7 @@ static int exit_status(const struct kms_hostcheck *h, const struct verdict *v, i
 	return KMS_EXIT_UNSUPPORTED;
 }
 
+/* The facts and the verdicts as two tables. */
 static void print_text(const struct kms_hostcheck *h, const struct verdict *v, int nv)
 {
 	int i;
@@ -168,6 +155,7 @@ static void print_text(const struct kms_hostcheck *h, const struct verdict *v, i
 		printf("%-16s %-9s %s\n", v[i].name, v[i].status, v[i].detail);
 }
 
+/* The facts and the verdicts as one JSON object (kmemscope-json(5)). */
 static int print_json(const struct kms_hostcheck *h, const struct verdict *v, int nv, int status)
 {
 	cJSON *doc = cJSON_CreateObject(), *facts, *recipes;
@@ -203,6 +191,7 @@ static int print_json(const struct kms_hostcheck *h, const struct verdict *v, in
 	return s ? 0 : -1;
 }
 
+/* kmemscope check [--json]. */
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {

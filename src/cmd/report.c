@@ -311,7 +311,7 @@ static int cmd_report(int argc, char **argv)
 			kms_analysis_set_orders(r.an, r.orders);
 		r.rc = rc;
 		r.missing = missing_events(rc, r.f.tep);
-		if (!r.an || kms_decoder_add_probes(r.dec, rc) < 0 ||
+		if (!r.an || kms_decoder_add_probes(r.dec, rc->kprobes, rc->nr_kprobes) < 0 ||
 		    kms_analysis_set_probes(r.an, rc) < 0)
 			ret = cmd_core_error();
 		else if (r.probe_log)

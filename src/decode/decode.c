@@ -10,41 +10,11 @@
 
 #include "decode/decode.h"
 #include "base/kms.h"
-#include "recipe/recipe.h"
-
-static const struct {
-	const char *system, *name;
-} ev_names[KMS_EV__MAX] = {
-	[KMS_EV_PAGE_ALLOC]		= { "kmem", "mm_page_alloc" },
-	[KMS_EV_PAGE_FREE]		= { "kmem", "mm_page_free" },
-	[KMS_EV_PAGE_FREE_BATCHED]	= { "kmem", "mm_page_free_batched" },
-	[KMS_EV_KMALLOC]		= { "kmem", "kmalloc" },
-	[KMS_EV_KMALLOC_NODE]		= { "kmem", "kmalloc_node" },
-	[KMS_EV_CACHE_ALLOC]		= { "kmem", "kmem_cache_alloc" },
-	[KMS_EV_CACHE_ALLOC_NODE]	= { "kmem", "kmem_cache_alloc_node" },
-	[KMS_EV_KFREE]			= { "kmem", "kfree" },
-	[KMS_EV_CACHE_FREE]		= { "kmem", "kmem_cache_free" },
-	[KMS_EV_RSS_STAT]		= { "kmem", "rss_stat" },
-	[KMS_EV_FAULT_USER]		= { "exceptions", "page_fault_user" },
-	[KMS_EV_FAULT_KERNEL]		= { "exceptions", "page_fault_kernel" },
-	[KMS_EV_PRINT]			= { "ftrace", "print" },
-};
-
-static const char *const field_names[KMS_F__MAX] = {
-	[KMS_F_PFN] = "pfn", [KMS_F_ORDER] = "order", [KMS_F_GFP] = "gfp_flags",
-	[KMS_F_MIGRATETYPE] = "migratetype", [KMS_F_CALL_SITE] = "call_site",
-	[KMS_F_PTR] = "ptr", [KMS_F_BYTES_REQ] = "bytes_req",
-	[KMS_F_BYTES_ALLOC] = "bytes_alloc", [KMS_F_NODE] = "node",
-	[KMS_F_ACCOUNTED] = "accounted", [KMS_F_NAME] = "name",
-	[KMS_F_ADDRESS] = "address", [KMS_F_IP] = "ip",
-	[KMS_F_ERROR_CODE] = "error_code", [KMS_F_MM_ID] = "mm_id",
-	[KMS_F_CURR] = "curr", [KMS_F_MEMBER] = "member", [KMS_F_SIZE] = "size",
-	[KMS_F_BUF] = "buf",
-};
+#include "tracefs/kprobe.h"
 
 struct ev_desc {
 	enum kms_ev_type		type;
-	int				probe;		/* recipe kprobe index, or -1 */
+	int				probe;		/* kprobe index, or -1 */
 	int				role;		/* its enum kms_probe_role */
 	unsigned int			have;
 	struct tep_format_field		*f[KMS_F__MAX];
@@ -55,33 +25,16 @@ struct kms_decoder {
 	int			max_id;
 	struct ev_desc		**by_id;		/* indexed by event id */
 	struct ev_desc		desc[KMS_EV__MAX];
-	struct ev_desc		*probes;		/* one per recipe kprobe */
+	struct ev_desc		*probes;		/* one per kprobe definition */
 	int			nr_probes;
 };
-
-const char *kms_ev_name(enum kms_ev_type t)
-{
-	static char buf[KMS_EV__MAX][48];
-
-	if (t <= KMS_EV_NONE || t >= KMS_EV__MAX || !ev_names[t].name)
-		return "?";
-	if (!buf[t][0])
-		snprintf(buf[t], sizeof(buf[t]), "%s:%s", ev_names[t].system,
-			 ev_names[t].name);
-	return buf[t];
-}
-
-const char *kms_field_name(enum kms_field f)
-{
-	return f < KMS_F__MAX ? field_names[f] : "?";
-}
 
 /* Resolve the fields of every known event present in tep. */
 struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 {
 	struct kms_decoder *d;
 	struct tep_event *event;
-	int t, f, max_id = 0;
+	int i, t, f, max_id = 0;
 
 	d = calloc(1, sizeof(*d));
 	if (!d) {
@@ -91,15 +44,14 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 	d->tep = tep;
 	for (t = 0; t < KMS_EV__MAX; t++)
 		d->desc[t].probe = -1;
-	for (t = 1; t < KMS_EV__MAX; t++) {
-		if (!ev_names[t].name)	/* kprobe roles: see kms_decoder_add_probes() */
-			continue;
-		event = tep_find_event_by_name(tep, ev_names[t].system, ev_names[t].name);
+	for (i = 0; i < kms_nr_events; i++) {
+		t = kms_events[i].type;
+		event = tep_find_event_by_name(tep, kms_events[i].system, kms_events[i].name);
 		if (!event)
 			continue;
 		d->desc[t].type = t;
 		for (f = 0; f < KMS_F__MAX; f++) {
-			d->desc[t].f[f] = tep_find_field(event, field_names[f]);
+			d->desc[t].f[f] = tep_find_field(event, kms_field_name(f));
 			if (d->desc[t].f[f])
 				d->desc[t].have |= 1U << f;
 		}
@@ -113,16 +65,15 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
-	for (t = 1; t < KMS_EV__MAX; t++) {
-		event = ev_names[t].name ?
-			tep_find_event_by_name(tep, ev_names[t].system, ev_names[t].name) : NULL;
+	for (i = 0; i < kms_nr_events; i++) {
+		event = tep_find_event_by_name(tep, kms_events[i].system, kms_events[i].name);
 		if (event)
-			d->by_id[event->id] = &d->desc[t];
+			d->by_id[event->id] = &d->desc[kms_events[i].type];
 	}
 	return d;
 }
 
-/* Probe fields are the recipe's argument names. */
+/* Probe fields are the probe definition's argument names. */
 static const struct {
 	enum kms_field	f;
 	const char	*arg;
@@ -131,23 +82,24 @@ static const struct {
 	{ KMS_F_PTR, "ptr" }, { KMS_F_ADDRESS, "address" }, { KMS_F_ERROR_CODE, "flags" },
 };
 
-int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
+/* Map each probe's event (by name in a kmemscope_<pid> group) to its role's type. */
+int (kms_decoder_add_probes)(struct kms_decoder *d, const struct kms_kprobe_def *defs, int n)
 {
 	struct tep_event **events = tep_list_events(d->tep, TEP_EVENT_SORT_ID), *e;
 	int i, j;
 	size_t k;
 
-	if (!r->nr_kprobes)
+	if (n <= 0)
 		return 0;
-	d->probes = calloc(r->nr_kprobes, sizeof(*d->probes));
+	d->probes = calloc(n, sizeof(*d->probes));
 	if (!d->probes)
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
-	d->nr_probes = r->nr_kprobes;
-	for (i = 0; i < r->nr_kprobes; i++) {
+	d->nr_probes = n;
+	for (i = 0; i < n; i++) {
 		struct ev_desc *pd = &d->probes[i];
 
 		pd->probe = i;
-		pd->role = r->kprobes[i].role;
+		pd->role = defs[i].role;
 		switch (pd->role) {
 		case KMS_ROLE_PAGE_ALLOC: pd->type = KMS_EV_PAGE_ALLOC; break;
 		case KMS_ROLE_KMALLOC: pd->type = KMS_EV_KMALLOC; break;
@@ -156,7 +108,7 @@ int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
 		default: pd->type = KMS_EV_PROBE;
 		}
 		for (j = 0, e = NULL; events && events[j]; j++)
-			if (!strcmp(events[j]->name, r->kprobes[i].name) &&
+			if (!strcmp(events[j]->name, defs[i].name) &&
 			    !strncmp(events[j]->system, "kmemscope_", 10))
 				e = events[j];
 		if (!e)
@@ -180,6 +132,7 @@ int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r)
 	return 0;
 }
 
+/* Free a decoder; NULL is fine. */
 void kms_decoder_free(struct kms_decoder *d)
 {
 	if (!d)
@@ -189,6 +142,7 @@ void kms_decoder_free(struct kms_decoder *d)
 	free(d);
 }
 
+/* The fields this source's format has for a type. */
 unsigned int kms_decoder_fields(const struct kms_decoder *d, enum kms_ev_type t)
 {
 	return t > 0 && t < KMS_EV__MAX ? d->desc[t].have : 0;

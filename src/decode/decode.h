@@ -10,34 +10,7 @@
 
 #include <event-parse.h>
 
-enum kms_ev_type {
-	KMS_EV_NONE = 0,
-	KMS_EV_PAGE_ALLOC,
-	KMS_EV_PAGE_FREE,
-	KMS_EV_PAGE_FREE_BATCHED,
-	KMS_EV_KMALLOC,
-	KMS_EV_KMALLOC_NODE,
-	KMS_EV_CACHE_ALLOC,
-	KMS_EV_CACHE_ALLOC_NODE,
-	KMS_EV_KFREE,
-	KMS_EV_CACHE_FREE,
-	KMS_EV_RSS_STAT,
-	KMS_EV_FAULT_USER,
-	KMS_EV_FAULT_KERNEL,
-	KMS_EV_PRINT,		/* ftrace:print, carries kmemscope's /proc snapshots */
-	KMS_EV_PROBE,		/* a recipe kprobe counted per process */
-	KMS_EV__MAX
-};
-
-/* Fields, as bits of kms_ev.have. */
-enum kms_field {
-	KMS_F_PFN, KMS_F_ORDER, KMS_F_GFP, KMS_F_MIGRATETYPE,
-	KMS_F_CALL_SITE, KMS_F_PTR, KMS_F_BYTES_REQ, KMS_F_BYTES_ALLOC,
-	KMS_F_NODE, KMS_F_ACCOUNTED, KMS_F_NAME,
-	KMS_F_ADDRESS, KMS_F_IP, KMS_F_ERROR_CODE,
-	KMS_F_MM_ID, KMS_F_CURR, KMS_F_MEMBER, KMS_F_SIZE, KMS_F_BUF,
-	KMS_F__MAX
-};
+#include "base/events.h"
 
 struct kms_ev {
 	enum kms_ev_type	type;
@@ -83,19 +56,25 @@ void kms_decoder_free(struct kms_decoder *d);
 /* Decode a record; returns 1 for a kmem/exceptions event, 0 for others. */
 int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	       struct kms_ev *ev);
-struct kms_recipe;
+struct kms_kprobe_def;
 /*
- * Decode the recipe's kprobes too: each probe event (found by name in a
- * kmemscope_<pid> group) becomes the event its role says, with its fetch
- * arguments "order", "size", "name", "ptr", "address" and "flags" as fields.
+ * Decode the n kprobes of defs too (a recipe's r->kprobes, r->nr_kprobes):
+ * each probe event (found by name in a kmemscope_<pid> group) becomes the
+ * event its role says, with its fetch arguments "order", "size", "name",
+ * "ptr", "address" and "flags" as fields.
  */
-int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_recipe *r);
+int (kms_decoder_add_probes)(struct kms_decoder *d, const struct kms_kprobe_def *defs, int n);
+/*
+ * Transitional: the old form kms_decoder_add_probes(d, recipe) still
+ * compiles and passes recipe->kprobes, recipe->nr_kprobes. Remove when
+ * every caller passes (defs, n).
+ */
+#define KMS__ARG4(a, b, c, d, ...) d
+#define KMS__DECODER_ADD_RECIPE(d, r) (kms_decoder_add_probes)((d), (r)->kprobes, (r)->nr_kprobes)
+#define kms_decoder_add_probes(...) \
+	KMS__ARG4(__VA_ARGS__, (kms_decoder_add_probes), KMS__DECODER_ADD_RECIPE, _)(__VA_ARGS__)
 
-/* "system:event" for a type, e.g. "kmem:mm_page_alloc". */
-const char *kms_ev_name(enum kms_ev_type t);
 /* Which fields this source's format has for a type (bits of enum kms_field). */
 unsigned int kms_decoder_fields(const struct kms_decoder *d, enum kms_ev_type t);
-/* Field name for an enum kms_field. */
-const char *kms_field_name(enum kms_field f);
 
 #endif

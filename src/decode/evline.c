@@ -7,6 +7,7 @@
 
 #include "decode/evline.h"
 
+/* One event line as trace-cmd report prints it. */
 void kms_evline(struct trace_seq *s, struct tep_handle *tep,
 		struct tep_record *rec, bool in_usecs)
 {
@@ -32,6 +33,7 @@ void kms_evline(struct trace_seq *s, struct tep_handle *tep,
 		s->len--;
 }
 
+/* The line trace-cmd report prints for lost events. */
 void kms_evline_missed(struct trace_seq *s, int cpu, long long missed)
 {
 	if (missed > 0)

@@ -2,7 +2,7 @@
 /*
  * The /proc side of the pagemap snapshot: opening a process's files with
  * failures sorted into "no such process" (ESRCH), "not allowed" (EACCES)
- * and the rest, zombie detection, and parsing of /proc/PID/maps.
+ * and the rest, zombie detection, and the mappings from /proc/PID/maps.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/kms.h"
+#include "base/maps.h"
 #include "pagemap/process.h"
 
 /* Record an error message with its errno class; returns -1. */
@@ -53,49 +54,36 @@ static int access_stat(const char *procdir, int pid)
 	return access(path, F_OK) == 0;
 }
 
-/* Parse one line of /proc/PID/maps into m; -1 when malformed. */
-static int parse_map_line(char *line, struct kms_mapping *m)
-{
-	unsigned long long start, end, off, ino;
-	unsigned int major, minor;
-	char perms[8];
-	int pos = 0;
-	char *name;
-
-	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off,
-		   &major, &minor, &ino, &pos) < 7 || !pos || end < start)
-		return -1;
-	name = line + pos;
-	while (*name == ' ')
-		name++;
-	m->start = start;
-	m->end = end;
-	snprintf(m->perms, sizeof(m->perms), "%.4s", perms);
-	m->offset = off;
-	m->inode = ino;
-	m->name = strdup(*name ? name : "[anon]");
-	return m->name ? 0 : -1;
-}
-
 /* All mappings of /proc/PID/maps text; -1 on a malformed line or ENOMEM. */
 int kms_pm_parse_maps(char *text, struct kms_pagemap *pm, int *err)
 {
 	size_t cap = 0;
-	char *line, *save = NULL;
+	struct kms_mapping *d;
+	struct kms_map m;
+	char *pos = text;
+	int ret;
 
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	while ((ret = kms_maps_next(&pos, &m)) != 0) {
+		if (ret < 0)
+			return kms_pm_fail(err, EIO, "malformed line in maps of pid %d: %.80s",
+					   pm->pid, m.line);
 		if (pm->nmaps == cap) {
-			struct kms_mapping *t;
-
 			cap = cap ? cap * 2 : 64;
-			t = realloc(pm->maps, cap * sizeof(*t));
-			if (!t)
+			d = realloc(pm->maps, cap * sizeof(*d));
+			if (!d)
 				return kms_pm_fail(err, ENOMEM, "out of memory");
-			pm->maps = t;
+			pm->maps = d;
 		}
-		memset(&pm->maps[pm->nmaps], 0, sizeof(*pm->maps));
-		if (parse_map_line(line, &pm->maps[pm->nmaps]))
-			return kms_pm_fail(err, EIO, "malformed line in maps of pid %d: %.80s", pm->pid, line);
+		d = &pm->maps[pm->nmaps];
+		memset(d, 0, sizeof(*d));
+		d->start = m.start;
+		d->end = m.end;
+		memcpy(d->perms, m.perms, sizeof(d->perms));
+		d->offset = m.offset;
+		d->inode = m.inode;
+		d->name = strdup(*m.name ? m.name : "[anon]");
+		if (!d->name)
+			return kms_pm_fail(err, ENOMEM, "out of memory");
 		pm->nmaps++;
 	}
 	return 0;

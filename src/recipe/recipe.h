@@ -32,6 +32,7 @@
 #ifndef KMS_RECIPE_H
 #define KMS_RECIPE_H
 
+#include "tracefs/kprobe.h"
 #include "tracefs/session.h"
 
 #define KMS_MAX_KEYS 4
@@ -52,28 +53,10 @@ struct kms_recipe_table {
 	int				line;
 };
 
-/* What a probe's hits mean to the analysers. */
-enum kms_probe_role {
-	KMS_ROLE_NONE = 0,	/* counted per process only */
-	KMS_ROLE_PAGE_OWNER,	/* a page_owner function: seed 001's log line */
-	KMS_ROLE_PAGE_ALLOC,	/* a page allocation; arg "order" */
-	KMS_ROLE_KMALLOC,	/* a kmalloc; arg "size" */
-	KMS_ROLE_CACHE_ALLOC,	/* a kmem_cache_alloc; args "size", "name" */
-	KMS_ROLE_FAULT,		/* a page fault; arg "address", "flags" */
-};
-
 #define KMS_REQ_PAGE_OWNER	(1 << 0)
 
-struct kms_recipe_kprobe {
-	char	*name;
-	int	role;		/* enum kms_probe_role */
-	char	**symbols;	/* ordered alternatives */
-	int	nr_symbols;
-	char	**args;		/* fetch arguments, as written */
-	int	nr_args;
-	int	optional;
-	int	line;
-};
+/* A recipe's kprobe line is a tracefs kprobe definition. */
+#define kms_recipe_kprobe kms_kprobe_def
 
 struct kms_recipe {
 	char				*path;
@@ -101,14 +84,6 @@ struct kms_recipe *kms_recipe_parse(const char *path,
 void kms_recipe_free(struct kms_recipe *r);
 /* Role name ("fault") of a probe role. */
 const char *kms_probe_role_name(int role);
-/*
- * Whether a kprobe argument applies on this machine (machine as uname -m,
- * kernel version as major * 1000 + minor, btf set when probes take BTF
- * argument names), and the argument without its {COND} prefix. Returns 1
- * when it applies, 0 when not, -1 when malformed.
- */
-int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver, int btf,
-			   const char **bare);
 
 /*
  * Find a recipe by name in the build tree's recipes/ (when running

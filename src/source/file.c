@@ -11,8 +11,9 @@
 #include <trace-cmd/trace-cmd.h>
 
 #include "base/kms.h"
-#include "source/reader.h"
+#include "source/cpustats.h"
 #include "source/file.h"
+#include "tracedat/check.h"
 
 /* Exported by libtracecmd but only declared in its private header. */
 const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
@@ -27,7 +28,7 @@ static unsigned long long stats_lost(const char *text)
 	const char *p = text, *next;
 
 	while (p && *p) {
-		struct kms_cpu_stats st = { 0 };
+		struct kms_ring_stats st = { 0 };
 		char *chunk;
 
 		next = strstr(p + 1, "CPU:");
@@ -42,6 +43,7 @@ static unsigned long long stats_lost(const char *text)
 	return lost;
 }
 
+/* Check the file, open it with libtracecmd and load its instances. */
 int kms_file_open(struct kms_file *f, const char *path)
 {
 	const char *stats;
@@ -79,6 +81,7 @@ int kms_file_open(struct kms_file *f, const char *path)
 	return 0;
 }
 
+/* Choose the buffer to iterate by name; NULL merges them all. */
 int kms_file_select(struct kms_file *f, const char *name)
 {
 	int i;
@@ -104,6 +107,7 @@ struct iter_ctx {
 	int		failed;		/* fn failed: its error stands */
 };
 
+/* Deliver one record (and a gap before it) to the caller's callback. */
 static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 		   int cpu, void *data)
 {
@@ -133,6 +137,7 @@ static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 	return ret;
 }
 
+/* Every record of the selected buffers in timestamp order. */
 int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 {
 	struct iter_ctx ic = { f, fn, ctx, 0 };
@@ -150,11 +155,13 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 	return 0;
 }
 
+/* Lost events: the larger of the CPU stats and the page flags. */
 unsigned long long kms_file_lost(const struct kms_file *f)
 {
 	return f->lost_stats > f->missed_flags ? f->lost_stats : f->missed_flags;
 }
 
+/* Close the instance handles and the file. */
 void kms_file_close(struct kms_file *f)
 {
 	int i;

@@ -35,8 +35,6 @@ struct kms_file {
 	unsigned long long	first_ts, last_ts;
 };
 
-/* Check that every offset and length of a trace.dat lies inside the file. */
-int kms_tracedat_check(const char *path);
 /* Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines. */
 int kms_file_open(struct kms_file *f, const char *path);
 /* Iterate only the buffer NAME ("" or "top": the top level; NULL: all). */

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/hmap.h"
 #include "base/kms.h"
+#include "base/maps.h"
 #include "source/procinfo.h"
 
 struct range {
@@ -27,6 +29,7 @@ struct kms_procinfo {
 	char		path[64];
 };
 
+/* A reader with an empty maps cache. */
 struct kms_procinfo *kms_procinfo_new(void)
 {
 	struct kms_procinfo *p = calloc(1, sizeof(*p));
@@ -39,6 +42,7 @@ struct kms_procinfo *kms_procinfo_new(void)
 	return p;
 }
 
+/* Free the ranges of one process (not m itself). */
 static void pmaps_free(struct pmaps *m)
 {
 	int i;
@@ -52,6 +56,7 @@ static void pmaps_free(struct pmaps *m)
 	m->n = 0;
 }
 
+/* Free the reader and every cached maps. */
 void kms_procinfo_free(struct kms_procinfo *p)
 {
 	const void *k;
@@ -68,6 +73,7 @@ void kms_procinfo_free(struct kms_procinfo *p)
 	free(p);
 }
 
+/* The comm of pid from /proc/PID/comm, or NULL. */
 static const char *comm_cb(int pid, void *ctx)
 {
 	struct kms_procinfo *p = ctx;
@@ -88,38 +94,34 @@ static const char *comm_cb(int pid, void *ctx)
 /* Parse /proc/PID/maps into ranges named as the faults table shows them. */
 static int read_maps(int pid, struct pmaps *m)
 {
-	char path[64], *text, *line, *next;
+	char path[64], *text, *pos;
+	struct kms_map line;
 	struct range *r;
+	int ret;
 
 	pmaps_free(m);
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	text = kms_read_file(path, NULL);
 	if (!text)
 		return -1;
-	for (line = text; line && *line; line = next) {
-		unsigned long long s, e;
-		int off = 0;
-		char *name;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &s, &e, &off) < 2)
+	pos = text;
+	while ((ret = kms_maps_next(&pos, &line)) != 0) {
+		if (ret < 0)
 			continue;
-		name = off ? line + off : "";
 		r = realloc(m->r, (m->n + 1) * sizeof(*r));
 		if (!r)
 			break;
 		m->r = r;
-		r[m->n].start = s;
-		r[m->n].end = e;
-		r[m->n].name = strdup(*name ? name : "[anon]");
+		r[m->n].start = line.start;
+		r[m->n].end = line.end;
+		r[m->n].name = strdup(*line.name ? line.name : "[anon]");
 		m->n++;
 	}
 	free(text);
 	return 0;
 }
 
+/* The name of the range holding addr (binary search), or NULL. */
 static const char *lookup(struct pmaps *m, unsigned long long addr)
 {
 	int lo = 0, hi = m->n - 1;
@@ -137,6 +139,7 @@ static const char *lookup(struct pmaps *m, unsigned long long addr)
 	return NULL;
 }
 
+/* The mapping of addr in pid, re-reading maps on a miss. */
 static const char *mapping_cb(int pid, unsigned long long addr, void *ctx)
 {
 	struct kms_procinfo *p = ctx;
@@ -165,10 +168,11 @@ static const char *mapping_cb(int pid, unsigned long long addr, void *ctx)
 	return name;
 }
 
+/* VM and RSS in KiB (statm) and major faults (stat) of pid. */
 static int mem_cb(int pid, long long *vm, long long *rss, long long *maj, void *ctx)
 {
 	char path[64], *s, *p;
-	long long size, res, page_kib = 4;
+	long long size, res, page = sysconf(_SC_PAGESIZE);
 	int i;
 
 	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
@@ -177,10 +181,11 @@ static int mem_cb(int pid, long long *vm, long long *rss, long long *maj, void *
 		return -1;
 	i = sscanf(s, "%lld %lld", &size, &res);
 	free(s);
-	if (i != 2 || (size == 0 && res == 0))	/* kernel thread or zombie */
+	/* all zero: a kernel thread or a zombie */
+	if (i != 2 || (size == 0 && res == 0) || page <= 0)
 		return -1;
-	*vm = size * page_kib;
-	*rss = res * page_kib;
+	*vm = size * page / 1024;	/* statm counts pages: KiB */
+	*rss = res * page / 1024;
 	*maj = 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	s = kms_read_file(path, NULL);
@@ -196,6 +201,7 @@ static int mem_cb(int pid, long long *vm, long long *rss, long long *maj, void *
 	return 0;
 }
 
+/* Bind the callbacks to p. */
 void kms_procinfo_ops(struct kms_procinfo *p, struct kms_proc_ops *ops)
 {
 	ops->comm = comm_cb;

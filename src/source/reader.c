@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <tracefs.h>
 
 #include "base/kms.h"
+#include "source/cpustats.h"
 #include "source/reader.h"
 
 struct cpu_reader {
@@ -218,8 +218,14 @@ static void read_cpu_stats(struct kms_session *s, struct cpu_reader *c)
 	snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", c->cpu);
 	free(c->st.stats_text);
 	c->st.stats_text = tracefs_instance_file_read(s->inst, file, NULL);
-	if (c->st.stats_text)
-		kms_parse_cpu_stats(c->st.stats_text, &c->st);
+	if (c->st.stats_text) {
+		struct kms_ring_stats rs = { c->st.overrun, c->st.commit_overrun, c->st.dropped };
+
+		kms_parse_cpu_stats(c->st.stats_text, &rs);
+		c->st.overrun = rs.overrun;
+		c->st.commit_overrun = rs.commit_overrun;
+		c->st.dropped = rs.dropped;
+	}
 }
 
 /* Stop all threads, then drain full and partial pages left in the buffers. */
@@ -277,11 +283,13 @@ void kms_reader_free(struct kms_reader *r)
 	free(r);
 }
 
+/* The statistics of one CPU's reader. */
 const struct kms_cpu_stats *kms_reader_cpu(const struct kms_reader *r, int cpu)
 {
 	return &r->cpus[cpu].st;
 }
 
+/* How many CPUs are read. */
 int kms_reader_ncpus(const struct kms_reader *r)
 {
 	return r->ncpus;
@@ -316,32 +324,4 @@ void kms_reader_progress(struct kms_reader *r, unsigned long long *events,
 		*lost += kms_cpu_lost(&r->cpus[i].st);
 	}
 	pthread_mutex_unlock(&r->lock);
-}
-
-/* Pick "overrun: N" and friends out of a stats file. */
-void kms_parse_cpu_stats(const char *text, struct kms_cpu_stats *st)
-{
-	static const struct {
-		const char *key;
-		size_t off;
-	} keys[] = {
-		{ "overrun:", offsetof(struct kms_cpu_stats, overrun) },
-		{ "commit overrun:", offsetof(struct kms_cpu_stats, commit_overrun) },
-		{ "dropped events:", offsetof(struct kms_cpu_stats, dropped) },
-	};
-	const char *line = text;
-	size_t i;
-
-	while (line && *line) {
-		for (i = 0; i < KMS_ARRAY_SIZE(keys); i++) {
-			size_t len = strlen(keys[i].key);
-
-			if (!strncmp(line, keys[i].key, len))
-				*(unsigned long long *)((char *)st + keys[i].off) =
-					strtoull(line + len, NULL, 10);
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
 }

@@ -18,7 +18,7 @@ struct kms_cpu_stats {
 	unsigned long long	missed_pages;	/* pages flagged RB_MISSED_EVENTS */
 	unsigned long long	missed_counted;	/* sum of their stored counts */
 	unsigned long long	*by_id;		/* events by id, with KMS_READER_COUNT_IDS */
-	/* From per_cpu/cpuN/stats when the reader stopped. */
+	/* From per_cpu/cpuN/stats when the reader stopped (source/cpustats.h). */
 	unsigned long long	overrun;
 	unsigned long long	commit_overrun;
 	unsigned long long	dropped;
@@ -52,8 +52,5 @@ unsigned long long kms_cpu_lost(const struct kms_cpu_stats *st);
 /* Running totals, safe to call while the readers run. */
 void kms_reader_progress(struct kms_reader *r, unsigned long long *events,
 			 unsigned long long *bytes, unsigned long long *lost);
-
-/* Parse the text of per_cpu/cpuN/stats into st (overrun, dropped, ...). */
-void kms_parse_cpu_stats(const char *text, struct kms_cpu_stats *st);
 
 #endif

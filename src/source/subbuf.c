@@ -8,6 +8,7 @@
 #include "base/kms.h"
 #include "source/subbuf.h"
 
+/* Start at the first record of a parsed sub-buffer. */
 void kms_subbuf_iter_init(struct kms_subbuf_iter *it, const void *page,
 			  int long_size, const struct kms_subbuf *sb)
 {

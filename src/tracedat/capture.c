@@ -128,14 +128,10 @@ struct tep_handle *kms_capture_tep(struct kms_session *s)
 		kms_error(KMS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
-	buf = tracefs_instance_file_read(s->inst, "events/header_page", &len);
-	if (!buf || tep_parse_header_page(tep, buf, len, sizeof(long))) {
-		free(buf);
+	if (kms_session_header_page(s, tep)) {
 		tep_free(tep);
-		kms_error(KMS_ERR_FAIL, "cannot parse %s/events/header_page", s->name);
 		return NULL;
 	}
-	free(buf);
 	buf = s->markers ? tracefs_instance_file_read(s->inst, "events/ftrace/print/format", &len) : NULL;
 	if (buf)
 		tep_parse_event(tep, buf, len, "ftrace");

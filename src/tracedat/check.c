@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "base/kms.h"
-#include "source/file.h"
+#include "tracedat/check.h"
 
 struct rd {
 	int		fd;
@@ -22,6 +22,7 @@ struct rd {
 	uint64_t	pos;
 };
 
+/* Read n bytes at the position, or fail naming what was truncated. */
 static int rd_bytes(struct rd *r, void *buf, uint64_t n, const char *what)
 {
 	if (n > r->size || r->pos > r->size - n)
@@ -34,6 +35,7 @@ static int rd_bytes(struct rd *r, void *buf, uint64_t n, const char *what)
 	return 0;
 }
 
+/* Fixed-size reads. */
 static int rd_u16(struct rd *r, uint16_t *v, const char *what) { return rd_bytes(r, v, 2, what); }
 static int rd_u32(struct rd *r, uint32_t *v, const char *what) { return rd_bytes(r, v, 4, what); }
 static int rd_u64(struct rd *r, uint64_t *v, const char *what) { return rd_bytes(r, v, 8, what); }
@@ -80,6 +82,7 @@ static int check_cpu(struct rd *r, int cpu, uint64_t off, uint64_t size)
 	return 0;
 }
 
+/* The sections of a version 6 file, in their fixed order. */
 static int check_v6(struct rd *r)
 {
 	uint32_t n, nsys, nev, ncpus, i, j, osize;

@@ -21,11 +21,13 @@ enum {
 	OPT_UNAME	= 5,
 };
 
+/* Write all of p. */
 static int put(int fd, const void *p, size_t n)
 {
 	return kms_write_all(fd, p, n);
 }
 
+/* Fixed-size writes, in host byte order. */
 static int put_u16(int fd, uint16_t v) { return put(fd, &v, 2); }
 static int put_u32(int fd, uint32_t v) { return put(fd, &v, 4); }
 static int put_u64(int fd, uint64_t v) { return put(fd, &v, 8); }
@@ -96,6 +98,7 @@ static int put_option(int fd, uint16_t id, const char *data, size_t len)
 	return put(fd, data, len);
 }
 
+/* The options section: CPU stats, trace clock, uname. */
 static int put_options(int fd, const struct kms_tracedat *td)
 {
 	int i;
@@ -205,6 +208,7 @@ out:
 	return ret;
 }
 
+/* Free a blob's data. */
 static void blob_free(struct kms_blob *b)
 {
 	free(b->data);

@@ -15,9 +15,11 @@
 #include <tracefs.h>
 
 #include "tracefs/hostcheck.h"
+#include "base/events.h"
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
 
+/* Append a fact with its evidence; NULL when the list is full. */
 static struct kms_fact *add(struct kms_hostcheck *h, const char *name, int ok,
 			    const char *value, const char *fmt, ...)
 {
@@ -36,6 +38,7 @@ static struct kms_fact *add(struct kms_hostcheck *h, const char *name, int ok,
 	return f;
 }
 
+/* A fact by name, or NULL. */
 const struct kms_fact *kms_hostcheck_fact(const struct kms_hostcheck *h, const char *name)
 {
 	int i;
@@ -46,6 +49,7 @@ const struct kms_fact *kms_hostcheck_fact(const struct kms_hostcheck *h, const c
 	return NULL;
 }
 
+/* The lockdown level from securityfs, mounting it for the read if needed. */
 int kms_lockdown_level(char *buf, size_t len)
 {
 	const char *file = "/sys/kernel/security/lockdown";
@@ -73,45 +77,47 @@ int kms_lockdown_level(char *buf, size_t len)
 	return 0;
 }
 
+/* Does the top-level tracefs have this file? */
 static int tracefs_exists(const char *file)
 {
 	return tracefs_file_exists(NULL, file);
 }
 
-/* The kmem/exceptions events and their notable fields, from their formats. */
+/* Is SYS:NAME an event of this kernel (events/SYS/NAME/enable exists)? */
+int kms_event_exists(const char *sys, const char *name)
+{
+	return tracefs_event_file_exists(NULL, sys, name, "enable");
+}
+
+/* The events check reports (base/events.h) and their optional fields, from their formats. */
 static void check_events(struct kms_hostcheck *h)
 {
-	static const char *const events[][2] = {
-		{ "kmem", "mm_page_alloc" }, { "kmem", "mm_page_free" }, { "kmem", "kmalloc" },
-		{ "kmem", "kfree" }, { "kmem", "kmem_cache_alloc" }, { "kmem", "kmem_cache_free" },
-		{ "kmem", "kmalloc_node" }, { "kmem", "kmem_cache_alloc_node" }, { "kmem", "rss_stat" },
-		{ "exceptions", "page_fault_user" }, { "exceptions", "page_fault_kernel" },
-	};
-	static const char *const notable[] = { "name", "node", "accounted" };
-	char fields[64], name[64];
-	size_t i, j;
+	char fields[64], pat[32];
+	int i, j;
 
-	for (i = 0; i < KMS_ARRAY_SIZE(events); i++) {
-		char *fmt = tracefs_event_file_read(NULL, events[i][0], events[i][1], "format", NULL);
-		static char names[KMS_ARRAY_SIZE(events)][64];
+	for (i = 0; i < kms_nr_events; i++) {
+		const struct kms_event_info *e = &kms_events[i];
+		char *fmt;
 
+		if (!(e->flags & KMS_EVF_CHECK))
+			continue;
+		fmt = tracefs_event_file_read(NULL, e->system, e->name, "format", NULL);
 		fields[0] = '\0';
-		for (j = 0; fmt && j < KMS_ARRAY_SIZE(notable); j++) {
-			char pat[32];
+		for (j = 0; fmt && j < e->nr_check_fields; j++) {
+			const char *f = kms_field_name(e->check_fields[j]);
 
-			snprintf(pat, sizeof(pat), " %s;", notable[j]);
+			snprintf(pat, sizeof(pat), " %s;", f);
 			if (strstr(fmt, pat))
 				snprintf(fields + strlen(fields), sizeof(fields) - strlen(fields),
-					 "%s%s", fields[0] ? "," : "", notable[j]);
+					 "%s%s", fields[0] ? "," : "", f);
 		}
-		snprintf(name, sizeof(name), "%s:%s", events[i][0], events[i][1]);
-		snprintf(names[i], sizeof(names[i]), "%s", name);
-		add(h, names[i], fmt != NULL, fields, fmt ? "events/%s/%s/format%s%s" : "no events/%s/%s",
-		    events[i][0], events[i][1], fields[0] ? " has " : "", fields);
+		add(h, e->full, fmt != NULL, fields, fmt ? "events/%s/%s/format%s%s" : "no events/%s/%s",
+		    e->system, e->name, fields[0] ? " has " : "", fields);
 		free(fmt);
 	}
 }
 
+/* Gather every fact, in the order check prints them. */
 void kms_hostcheck_run(struct kms_hostcheck *h)
 {
 	const char *dir;

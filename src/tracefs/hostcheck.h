@@ -33,6 +33,12 @@ void kms_hostcheck_run(struct kms_hostcheck *h);
 const struct kms_fact *kms_hostcheck_fact(const struct kms_hostcheck *h, const char *name);
 
 /*
+ * Is SYS:NAME an event of the running kernel? The form recipe parsing
+ * takes as its known_event callback (kms_recipe_parse()).
+ */
+int kms_event_exists(const char *sys, const char *name);
+
+/*
  * The kernel's lockdown level from /sys/kernel/security/lockdown, mounting
  * securityfs read-only for the read (and unmounting it) where needed.
  * Fills buf with "none", "integrity" or "confidentiality"; returns -1 with

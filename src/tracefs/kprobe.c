@@ -21,6 +21,7 @@ struct kms_symtab {
 	int		from_kallsyms;
 };
 
+/* Is kprobe_events there to write to? */
 int kms_kprobes_available(void)
 {
 	/* dynamic_events also exists for uprobes alone: kprobe_events is the test */
@@ -31,6 +32,7 @@ int kms_kprobes_available(void)
 	return ok;
 }
 
+/* The running kernel's "major.minor" as major * 1000 + minor, or 0. */
 int kms_kernel_version(void)
 {
 	struct utsname u;
@@ -70,6 +72,7 @@ static int load_names(struct kms_symtab *t, const char *text, int kallsyms)
 	return 0;
 }
 
+/* Load the names of the functions the kernel can probe. */
 struct kms_symtab *kms_symtab_load(void)
 {
 	struct kms_symtab *t = calloc(1, sizeof(*t));
@@ -98,13 +101,32 @@ struct kms_symtab *kms_symtab_load(void)
 	return t;
 }
 
-int kms_symtab_has(const struct kms_symtab *t, const char *name)
+/* Does the kernel have the function name[0..len)? */
+static int symtab_has_n(const struct kms_symtab *t, const char *name, size_t len)
 {
-	uint64_t h = kms_hash(name, strlen(name));
+	uint64_t h = kms_hash(name, len);
 
 	return kms_hmap_find(&t->names, &h) != NULL;
 }
 
+/* Does the kernel have the function name? */
+int kms_symtab_has(const struct kms_symtab *t, const char *name)
+{
+	return symtab_has_n(t, name, strlen(name));
+}
+
+/* The first symbol alternative the kernel has, "%return" and all. */
+const char *kms_kprobe_symbol(const struct kms_kprobe_def *kp, const struct kms_symtab *syms)
+{
+	int i;
+
+	for (i = 0; i < kp->nr_symbols; i++)
+		if (symtab_has_n(syms, kp->symbols[i], strcspn(kp->symbols[i], "%")))
+			return kp->symbols[i];
+	return NULL;
+}
+
+/* Free a symbol table; NULL is fine. */
 void kms_symtab_free(struct kms_symtab *t)
 {
 	if (!t)
@@ -113,7 +135,7 @@ void kms_symtab_free(struct kms_symtab *t)
 	free(t);
 }
 
-/* "p:GROUP/NAME SYMBOL ARGS" or "r:..." for SYMBOL%return. */
+/* Does the tracefs README document BTF argument names ("->field")? */
 int kms_kprobes_btf(void)
 {
 	char *readme = tracefs_instance_file_read(NULL, "README", NULL);
@@ -123,7 +145,8 @@ int kms_kprobes_btf(void)
 	return btf;
 }
 
-char *kms_kprobe_definition(const struct kms_recipe_kprobe *kp, const char *symbol,
+/* "p:GROUP/NAME SYMBOL ARGS" or "r:..." for SYMBOL%return. */
+char *kms_kprobe_definition(const struct kms_kprobe_def *kp, const char *symbol,
 			    const char *group, const char *machine, int kver, int btf)
 {
 	const char *pct = strstr(symbol, "%return"), *bare;
@@ -155,8 +178,9 @@ struct probe_list {
 	int			n;
 };
 
+/* Create one probe on symbol and keep it in the session's list. */
 static int add_probe(struct kms_session *s, const char *group,
-		     const struct kms_recipe_kprobe *kp, const char *symbol,
+		     const struct kms_kprobe_def *kp, const char *symbol,
 		     const char *machine, int kver, int btf)
 {
 	struct probe_list *pl = s->probes;
@@ -199,36 +223,34 @@ static int add_probe(struct kms_session *s, const char *group,
 	return 0;
 }
 
-int kms_kprobes_setup(struct kms_session *s, const struct kms_recipe *r,
-		      const struct kms_symtab *syms, kms_notice_fn notice, void *ctx)
+/* Make and enable each probe on the first symbol the kernel has. */
+int (kms_kprobes_setup)(struct kms_session *s, const struct kms_kprobe_def *defs, int n,
+			const struct kms_symtab *syms, kms_notice_fn notice, void *ctx)
 {
 	struct kms_event_spec spec = { 0 };
 	char group[64], msg[512];
 	struct utsname u;
-	int i, j, kver = kms_kernel_version(), btf;
+	int i, kver = kms_kernel_version(), btf;
 
-	if (!r->nr_kprobes)
+	if (n <= 0)
 		return 0;
 	if (!kms_kprobes_available())
 		return kms_error(KMS_ERR_UNSUPPORTED, "kprobe_events is not available on this kernel "
 				 "(CONFIG_KPROBE_EVENTS=n, or lockdown closes it)");
 	if (uname(&u))
 		snprintf(u.machine, sizeof(u.machine), "unknown");
-	if (!s->probes && !(s->probes = calloc(1, sizeof(struct probe_list))))
-		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	if (!s->probes) {
+		s->probes = calloc(1, sizeof(struct probe_list));
+		if (!s->probes)
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
+		s->probes_destroy = kms_kprobes_destroy;	/* by kms_session_destroy() */
+	}
 	snprintf(group, sizeof(group), KMS_KPROBE_GROUP_PREFIX "%d", (int)getpid());
 	btf = kms_kprobes_btf();
-	for (i = 0; i < r->nr_kprobes; i++) {
-		const struct kms_recipe_kprobe *kp = &r->kprobes[i];
-		const char *sym = NULL;
+	for (i = 0; i < n; i++) {
+		const struct kms_kprobe_def *kp = &defs[i];
+		const char *sym = kms_kprobe_symbol(kp, syms);
 
-		for (j = 0; j < kp->nr_symbols && !sym; j++) {
-			char *base = strndup(kp->symbols[j], strcspn(kp->symbols[j], "%"));
-
-			if (base && kms_symtab_has(syms, base))
-				sym = kp->symbols[j];
-			free(base);
-		}
 		if (!sym) {
 			snprintf(msg, sizeof(msg), "kprobe %s: none of %s%s exists in this kernel",
 				 kp->name, kp->symbols[0], kp->nr_symbols > 1 ? " (and its alternatives)" : "");
@@ -250,6 +272,7 @@ int kms_kprobes_setup(struct kms_session *s, const struct kms_recipe *r,
 	return 0;
 }
 
+/* Remove and free the probes this session made. */
 void kms_kprobes_destroy(struct kms_session *s)
 {
 	struct probe_list *pl = s->probes;
@@ -266,6 +289,7 @@ void kms_kprobes_destroy(struct kms_session *s)
 	s->probes = NULL;
 }
 
+/* Remove the probe groups of kmemscope processes that are gone. */
 int kms_kprobes_reset_stale(void (*fn)(const char *name, void *ctx), void *ctx)
 {
 	struct tracefs_dynevent **all;
@@ -298,6 +322,7 @@ int kms_kprobes_reset_stale(void (*fn)(const char *name, void *ctx), void *ctx)
 	return ret ? ret : removed;
 }
 
+/* Why page_owner probes would never fire here, or NULL. */
 const char *kms_page_owner_missing(const struct kms_symtab *syms)
 {
 	char *cmdline;

@@ -15,7 +15,6 @@
 #include <tracefs.h>
 
 #include "base/kms.h"
-#include "tracefs/kprobe.h"
 #include "tracefs/session.h"
 
 /* Write a string to an instance file, recording a readable error. */
@@ -27,27 +26,39 @@ static int inst_write(struct kms_session *s, const char *file, const char *val)
 	return 0;
 }
 
-/* Learn the sub-buffer and long size from this instance's header_page. */
-static int read_header_page(struct kms_session *s)
+/* Parse the instance's events/header_page into tep. */
+int kms_session_header_page(struct kms_session *s, struct tep_handle *tep)
 {
-	struct tep_handle *tep;
 	char *buf;
 	int len, ret;
 
 	buf = tracefs_instance_file_read(s->inst, "events/header_page", &len);
 	if (!buf)
 		return kms_error(KMS_ERR_FAIL, "cannot read %s/events/header_page", s->name);
-	tep = tep_alloc();
-	ret = tep ? tep_parse_header_page(tep, buf, len, sizeof(long)) : -1;
+	ret = tep_parse_header_page(tep, buf, len, sizeof(long));
+	free(buf);
+	if (ret)
+		return kms_error(KMS_ERR_FAIL, "cannot parse %s/events/header_page", s->name);
+	return 0;
+}
+
+/* Learn the sub-buffer and long size from this instance's header_page. */
+static int read_header_page(struct kms_session *s)
+{
+	struct tep_handle *tep = tep_alloc();
+	int ret;
+
+	if (!tep)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	ret = kms_session_header_page(s, tep);
 	if (!ret) {
 		s->long_size = tep_get_header_page_size(tep);
 		s->subbuf_size = tep_get_sub_buffer_size(tep);
 	}
 	tep_free(tep);
-	free(buf);
-	if (ret || s->subbuf_size <= 0)
+	if (!ret && s->subbuf_size <= 0)
 		return kms_error(KMS_ERR_FAIL, "cannot parse %s/events/header_page", s->name);
-	return 0;
+	return ret;
 }
 
 /* Create and stop the instance, size its buffers. */
@@ -228,7 +239,9 @@ void kms_session_destroy(struct kms_session *s)
 		s->inst = NULL;
 	}
 	/* Probes go after the instance, which no longer has them enabled. */
-	kms_kprobes_destroy(s);
+	if (s->probes_destroy)
+		s->probes_destroy(s);
+	s->probes_destroy = NULL;
 	for (i = 0; i < s->nr_enabled; i++)
 		free(s->enabled[i]);
 	free(s->enabled);

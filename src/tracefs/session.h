@@ -35,12 +35,17 @@ struct kms_session {
 	int			long_size;	/* commit field size */
 	int			markers;	/* trace_marker was written */
 	void			*probes;	/* kprobes made for it (kprobe.c) */
+	/* Set by whoever made probes: called by kms_session_destroy() after the instance is gone. */
+	void			(*probes_destroy)(struct kms_session *s);
 	char			**enabled;	/* "system/event" of enabled events */
 	int			nr_enabled;
 };
 
 /* Create the private instance, stopped; kb (0: kernel default) sizes each CPU. */
 int kms_session_create(struct kms_session *s, int buffer_kb);
+struct tep_handle;
+/* Parse the instance's events/header_page into tep (sub-buffer and long size). */
+int kms_session_header_page(struct kms_session *s, struct tep_handle *tep);
 /* Enable one event spec (a whole system when spec->name is NULL). */
 int kms_session_enable(struct kms_session *s, const struct kms_event_spec *spec);
 /* Restrict the events to these pids; follow forks when follow is set. */
@@ -52,7 +57,7 @@ int kms_session_tracing(struct kms_session *s, int on);
  * per line: "kmemscope-snapshot NAME before|after LINE". Tracing must be on.
  */
 int kms_session_snapshot(struct kms_session *s, const char *name, int after);
-/* Disable everything and remove the instance; safe to call twice. */
+/* Disable everything, remove the instance, then its probes; safe to call twice. */
 void kms_session_destroy(struct kms_session *s);
 
 /* Is pid a running kmemscope (a reused pid of another program is not)? */

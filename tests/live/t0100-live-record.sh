@@ -4,6 +4,7 @@
 # events as kmemscope report; the program's pid must show >= 4096 user
 # faults; a second run keeps the first file as .old; nothing is left behind.
 . "$TESTLIB"
+set -o pipefail		# a pipeline fails when any of its stages does
 need_live
 need_tracecmd
 cd "$WORK"
@@ -29,7 +30,7 @@ ok "trace-cmd and kmemscope agree on $ntc events; pid $pid has $nf user faults"
 cp t.dat first.dat
 "$KMS" record -q -e kmem:mm_page_alloc -o t.dat -- true 2>rec.err || fail "second record failed: $(cat rec.err)"
 cmp -s first.dat t.dat.old || fail "t.dat.old is not the previous recording"
-ls | grep -q '\.tmp$' && fail "temporary file left: $(ls | grep '\.tmp$')"
+left=$(ls | grep '\.tmp$') && fail "temporary file left: $left"
 no_instances_left
 ok "previous recording kept as t.dat.old"
 

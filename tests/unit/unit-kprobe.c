@@ -215,8 +215,21 @@ int main(void)
 		   "kprobe fault handle_mm_fault as fault {>=4.20}address=$arg2:x64 {>=4.20}flags=$arg3:u32 {btf}vma=vma:x64\n"
 		   "kprobe gone no_such_function optional\n"
 		   "table probes\n");
+	/* The symbol chosen: the first alternative the kernel has, "%return" kept. */
+	CHECK(r->nr_kprobes == 3 && kms_kprobe_symbol(&r->kprobes[0], syms) == r->kprobes[0].symbols[1],
+	      "kmalloc symbol: %s", r->nr_kprobes ? kms_kprobe_symbol(&r->kprobes[0], syms) : "-");
+	CHECK(!kms_kprobe_symbol(&r->kprobes[2], syms), "no_such_function found");
+	{
+		char *alts[] = { "no_such_function%return", "handle_mm_fault%return" };
+		struct kms_kprobe_def ret = { .name = "r", .symbols = alts, .nr_symbols = 2 };
+		const char *sym = kms_kprobe_symbol(&ret, syms);
+
+		CHECK(sym && !strcmp(sym, "handle_mm_fault%return"), "return probe symbol: %s",
+		      sym ? sym : "(null)");
+	}
 	fake_session(&s, names);
-	CHECK(kms_kprobes_setup(&s, r, syms, notice, NULL) == 0, "setup: %s", kms_strerror());
+	CHECK(kms_kprobes_setup(&s, r->kprobes, r->nr_kprobes, syms, notice, NULL) == 0,
+	      "setup: %s", kms_strerror());
 	ke = get("kprobe_events");
 	snprintf(want, sizeof(want), "p:kmemscope_%d/kmalloc __kmalloc %s\n"
 		 "p:kmemscope_%d/fault handle_mm_fault%s\n", pid,
@@ -247,7 +260,7 @@ int main(void)
 	clear_probes();
 	r = recipe("kprobe kmalloc __kmalloc size=$arg1:u64\nkprobe gone no_such_function\ntable probes\n");
 	fake_session(&s, names);
-	CHECK(kms_kprobes_setup(&s, r, syms, notice, NULL) < 0, "missing probe accepted");
+	CHECK(kms_kprobes_setup(&s, r->kprobes, r->nr_kprobes, syms, notice, NULL) < 0, "missing probe accepted");
 	CHECK(!strcmp(kms_strerror(), "kprobe gone: none of no_such_function exists in this kernel"),
 	      "error: '%s'", kms_strerror());
 	kms_session_destroy(&s);
@@ -269,7 +282,7 @@ int main(void)
 		mkdir(path, 0755);
 		r = recipe("kprobe kmalloc __kmalloc size=$arg1:u64\ntable probes\n");
 		fake_session(&s, names);
-		CHECK(kms_kprobes_setup(&s, r, syms, notice, NULL) < 0, "rejected write accepted");
+		CHECK(kms_kprobes_setup(&s, r->kprobes, r->nr_kprobes, syms, notice, NULL) < 0, "rejected write accepted");
 		snprintf(want, sizeof(want), "kprobe 'p:kmemscope_%d/kmalloc __kmalloc size=$arg1:u64' rejected: ", pid);
 		CHECK(!strncmp(kms_strerror(), want, strlen(want)), "error: '%s'", kms_strerror());
 		kms_session_destroy(&s);

@@ -3,7 +3,8 @@
  * Sub-buffer parsing on hand-built pages, laid out as the kernel's
  * ring_buffer_read_page() and rb_update_event() write them: time extends,
  * absolute stamps, padding, long (type_len 0) records, and the missed-events
- * flags with and without a stored count. Expected values are the ones this
+ * flags with and without a stored count, against kbuffer's documented
+ * kbuffer_missed_events(). Expected values are the ones this
  * test wrote, not anything computed by kmemscope.
  */
 #include <stdint.h>
@@ -72,9 +73,9 @@ static void finish(struct page_builder *b, uint64_t ts, uint64_t flags, int64_t 
 
 int main(void)
 {
-	static struct page_builder a, c, d, e;
+	static struct page_builder a, b, c, d, e;
 	struct kms_subbuf_iter it;
-	struct kms_subbuf sb;
+	struct kms_subbuf sb, sb_b;
 	const void *payload;
 	unsigned long long ts, want;
 	unsigned int len;
@@ -113,12 +114,33 @@ int main(void)
 	CHECK(*(const uint16_t *)payload == 8, "A rec 3 id");
 	CHECK(kms_subbuf_next(&it, &payload, &len, &ts) == 0, "A has a 4th record");
 
-	/* The pitfall this parser exists for: kbuffer reports 0 for page A. */
+	/*
+	 * The pitfall this parser exists for. kbuffer_missed_events() is
+	 * documented to report a count only while the current event is the
+	 * first of the sub-buffer; kbuffer_load_subbuffer() steps over page
+	 * A's leading time extend, so the documented result is 0, and the 42
+	 * the page stores is lost. Page B stores the same count with a data
+	 * record first: there kbuffer reports 42, so the time extend alone
+	 * hides the count. Our parser must read 42 from both.
+	 */
+	rec_small(&b, 10, 2, 7);
+	rec_small(&b, 1, 3, 8);
+	finish(&b, 2000000, KMS_RB_MISSED_EVENTS | KMS_RB_MISSED_STORED, 42);
+	CHECK(kms_subbuf_parse(b.buf, PAGE, 8, &sb_b, NULL) == 0, "page B: %s", kms_strerror());
+	CHECK(sb_b.missed && sb_b.missed_stored && sb_b.missed_count == 42,
+	      "page B missed %llu != 42", sb_b.missed_count);
 	kb = kbuffer_alloc(KBUFFER_LSIZE_8, KBUFFER_ENDIAN_LITTLE);
+	CHECK(kb != NULL, "kbuffer_alloc failed");
 	if (kb) {
-		kbuffer_load_subbuffer(kb, a.buf);
-		printf("kbuffer_missed_events on page A: %d (kmemscope: %llu)\n",
-		       kbuffer_missed_events(kb), sb.missed_count);
+		CHECK(kbuffer_load_subbuffer(kb, a.buf) == 0, "kbuffer cannot load page A");
+		CHECK(kbuffer_missed_events(kb) == 0,
+		      "kbuffer_missed_events on page A: %d, documented 0 (current event not first)",
+		      kbuffer_missed_events(kb));
+		CHECK(sb.missed_count == 42, "page A: kmemscope %llu, the page stores 42",
+		      sb.missed_count);
+		CHECK(kbuffer_load_subbuffer(kb, b.buf) == 0, "kbuffer cannot load page B");
+		CHECK(kbuffer_missed_events(kb) == 42, "kbuffer_missed_events on page B: %d, want 42",
+		      kbuffer_missed_events(kb));
 		kbuffer_free(kb);
 	}
 
