@@ -20,17 +20,12 @@
 #include "tracefs/kprobe.h"
 #include "base/orders.h"
 
-static int known_event(const char *sys, const char *name)
-{
-	return tracefs_event_file_exists(NULL, sys, name, "enable");
-}
-
 static struct kms_recipe *parse(const char *name, int live)
 {
 	struct kms_recipe *rc;
 	char *path = kms_recipe_locate(name);
 
-	rc = path ? kms_recipe_parse(path, live ? known_event : NULL) : NULL;
+	rc = path ? kms_recipe_parse(path, live ? kms_event_exists : NULL) : NULL;
 	free(path);
 	return rc;
 }
@@ -106,7 +101,7 @@ static int setup_probes(struct kms_session *s, const void *arg)
 	syms = kms_symtab_load();
 	if (!syms)
 		return -1;
-	ret = kms_kprobes_setup(s, rc, syms, notice, NULL);
+	ret = kms_kprobes_setup(s, rc->kprobes, rc->nr_kprobes, syms, notice, NULL);
 	kms_symtab_free(syms);
 	return ret;
 }

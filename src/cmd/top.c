@@ -195,7 +195,7 @@ static int setup(struct top *t)
 		return -1;
 	t->tep = kms_capture_tep(&t->live.session);
 	t->dec = t->tep ? kms_decoder_new(t->tep) : NULL;
-	if (t->dec && kms_decoder_add_probes(t->dec, t->rc) < 0)
+	if (t->dec && kms_decoder_add_probes(t->dec, t->rc->kprobes, t->rc->nr_kprobes) < 0)
 		return -1;
 	t->pi = t->dec ? kms_procinfo_new() : NULL;
 	if (!t->pi)

@@ -83,7 +83,7 @@ static const struct {
 };
 
 /* Map each probe's event (by name in a kmemscope_<pid> group) to its role's type. */
-int (kms_decoder_add_probes)(struct kms_decoder *d, const struct kms_kprobe_def *defs, int n)
+int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_kprobe_def *defs, int n)
 {
 	struct tep_event **events = tep_list_events(d->tep, TEP_EVENT_SORT_ID), *e;
 	int i, j;

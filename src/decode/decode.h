@@ -63,16 +63,8 @@ struct kms_kprobe_def;
  * event its role says, with its fetch arguments "order", "size", "name",
  * "ptr", "address" and "flags" as fields.
  */
-int (kms_decoder_add_probes)(struct kms_decoder *d, const struct kms_kprobe_def *defs, int n);
-/*
- * Transitional: the old form kms_decoder_add_probes(d, recipe) still
- * compiles and passes recipe->kprobes, recipe->nr_kprobes. Remove when
- * every caller passes (defs, n).
- */
-#define KMS__ARG4(a, b, c, d, ...) d
-#define KMS__DECODER_ADD_RECIPE(d, r) (kms_decoder_add_probes)((d), (r)->kprobes, (r)->nr_kprobes)
-#define kms_decoder_add_probes(...) \
-	KMS__ARG4(__VA_ARGS__, (kms_decoder_add_probes), KMS__DECODER_ADD_RECIPE, _)(__VA_ARGS__)
+int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_kprobe_def *defs, int n);
+
 
 /* Which fields this source's format has for a type (bits of enum kms_field). */
 unsigned int kms_decoder_fields(const struct kms_decoder *d, enum kms_ev_type t);

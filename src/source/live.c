@@ -14,19 +14,12 @@
 
 #include <tracefs.h>
 
+#include "base/events.h"
 #include "base/kms.h"
 #include "base/orders.h"
 #include "source/live.h"
 #include "source/subbuf.h"
 #include "tracefs/kprobe.h"
-
-/* What record enables when no event is named: every kmem and fault event there is. */
-static const char *const default_events[] = {
-	"kmem:mm_page_alloc", "kmem:mm_page_free", "kmem:kmalloc", "kmem:kfree",
-	"kmem:kmem_cache_alloc", "kmem:kmem_cache_free", "kmem:kmalloc_node",
-	"kmem:kmem_cache_alloc_node", "kmem:rss_stat",
-	"exceptions:page_fault_user", "exceptions:page_fault_kernel",
-};
 
 /* The /proc files a recipe may snapshot, by KMS_SNAP_* bit. */
 static const struct {
@@ -252,16 +245,13 @@ static int enable_events(struct kms_live *l)
 			return -1;
 	if (l->cfg.nr_events || l->cfg.no_default_events)
 		return 0;
-	for (i = 0; i < KMS_ARRAY_SIZE(default_events); i++) {
-		const char *colon = strchr(default_events[i], ':');
-		struct kms_event_spec spec = { NULL };
-		char sys[32];
+	/* No event named: every kmem and fault event of the one list this kernel has. */
+	for (i = 0; i < (size_t)kms_nr_events; i++) {
+		const struct kms_event_info *e = &kms_events[i];
+		struct kms_event_spec spec = { (char *)e->system, (char *)e->name, NULL, 0 };
 
-		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - default_events[i]),
-			 default_events[i]);
-		spec.system = sys;
-		spec.name = (char *)colon + 1;
-		if (!tracefs_event_file_exists(l->session.inst, sys, colon + 1, "enable"))
+		if (!(e->flags & KMS_EVF_RECORD) ||
+		    !tracefs_event_file_exists(l->session.inst, e->system, e->name, "enable"))
 			continue;
 		if (enable_spec(l, &spec) < 0)
 			return -1;

@@ -224,7 +224,7 @@ static int add_probe(struct kms_session *s, const char *group,
 }
 
 /* Make and enable each probe on the first symbol the kernel has. */
-int (kms_kprobes_setup)(struct kms_session *s, const struct kms_kprobe_def *defs, int n,
+int kms_kprobes_setup(struct kms_session *s, const struct kms_kprobe_def *defs, int n,
 			const struct kms_symtab *syms, kms_notice_fn notice, void *ctx)
 {
 	struct kms_event_spec spec = { 0 };

@@ -69,18 +69,9 @@ typedef void (*kms_notice_fn)(const char *msg, void *ctx);
  * whose symbols exists is skipped with a notice when optional, and stops
  * the setup with the reason otherwise. kms_session_destroy() removes them.
  */
-int (kms_kprobes_setup)(struct kms_session *s, const struct kms_kprobe_def *defs, int n,
+int kms_kprobes_setup(struct kms_session *s, const struct kms_kprobe_def *defs, int n,
 			const struct kms_symtab *syms, kms_notice_fn notice, void *ctx);
-/*
- * Transitional: the old form kms_kprobes_setup(s, recipe, syms, notice,
- * ctx) still compiles and passes recipe->kprobes, recipe->nr_kprobes.
- * Remove when every caller passes (defs, n).
- */
-#define KMS__ARG7(a, b, c, d, e, f, g, ...) g
-#define KMS__KPROBES_SETUP_RECIPE(s, r, syms, notice, ctx) \
-	(kms_kprobes_setup)((s), (r)->kprobes, (r)->nr_kprobes, (syms), (notice), (ctx))
-#define kms_kprobes_setup(...) \
-	KMS__ARG7(__VA_ARGS__, (kms_kprobes_setup), KMS__KPROBES_SETUP_RECIPE, _)(__VA_ARGS__)
+
 
 /* The probe definition, as written to kprobe_events, for one probe. */
 char *kms_kprobe_definition(const struct kms_kprobe_def *kp, const char *symbol,
