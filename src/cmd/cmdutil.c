@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tracefs.h>
 
@@ -171,4 +172,21 @@ void cmd_stale_removed(const char *name, void *ctx)
 {
 	fprintf(stderr, "kmemscope: removed stale %s %s\n",
 		strchr(name, '/') ? "kprobe" : "instance", name);
+}
+
+int cmd_need_tracing(const struct cmd_entry *e)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing/instances", "/sys/kernel/debug/tracing/instances",
+	};
+	size_t i;
+
+	if (geteuid() == 0)
+		return 0;
+	for (i = 0; i < KMS_ARRAY_SIZE(dirs); i++)
+		if (!access(dirs[i], W_OK))
+			return 0;
+	fprintf(stderr, "kmemscope %s: needs root (run it with sudo), or for tracepoints only, "
+		"membership of the group tracefs is mounted with (mount option gid=)\n", e->name);
+	return KMS_EXIT_NOTRACEFS;
 }

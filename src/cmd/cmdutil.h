@@ -52,6 +52,13 @@ int cmd_start_command(struct cmd_scope *sc, struct kms_session *s, struct kms_ch
 /* Block the signals a tracing command takes synchronously (sigtimedwait). */
 void cmd_block_signals(sigset_t *set, sigset_t *old);
 
+/*
+ * Before a tracing command touches tracefs or securityfs: without root or
+ * a writable tracefs, print one line saying what is needed and return
+ * KMS_EXIT_NOTRACEFS; else 0.
+ */
+int cmd_need_tracing(const struct cmd_entry *e);
+
 /* Print "kmemscope: removed stale ..." lines; for kms_reset_stale(). */
 void cmd_stale_removed(const char *name, void *ctx);
 

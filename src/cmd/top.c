@@ -231,7 +231,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 	int opt, ret;
 
 	t->interval = 2;
-	while ((opt = getopt_long(argc, argv, "+hr:d:n:p:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hr:d:n:p:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -257,7 +257,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 			t->json = true;
 			break;
 		default:
-			return cmd_usage_error(&cmd_top_entry, "unknown option");
+			return cmd_option_error(&cmd_top_entry, opt, argv);
 		}
 	}
 	return cmd_scope_finish(&cmd_top_entry, &t->sc, argc, argv, optind);
@@ -335,7 +335,7 @@ static int cmd_top(int argc, char **argv)
 	ret = parse_args(&t, argc, argv);
 	if (ret == 1)
 		return cmd_help(&cmd_top_entry);
-	if (ret)
+	if (ret || (ret = cmd_need_tracing(&cmd_top_entry)))
 		goto out;
 	t.rc = cmd_load_recipe(t.recipe_name ? t.recipe_name : "overview", 1, &status);
 	if (!t.rc)
@@ -460,15 +460,15 @@ const struct cmd_entry cmd_top_entry = {
 	"line with --json. With a command, the last snapshot is printed when it\n"
 	"exits and holds every event it caused.\n"
 	"\n"
-	"  -r RECIPE   recipe name or path (default: overview)\n"
-	"  -d SECONDS  refresh interval (default 2)\n"
-	"  -n COUNT    stop after COUNT snapshots (with a command: print at most\n"
-	"              COUNT interval snapshots, then the final one at its exit)\n"
-	"  --json      one JSON object per line per snapshot (kmemscope-json(5))\n"
-	"  --order SET only page allocations and frees of these orders, filtered\n"
-	"              in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
-	"  -p PID      trace only this process (repeatable)\n"
-	"  -- COMMAND  run COMMAND and trace it and its children\n"
-	"  -h          show this help\n",
+	"  -r, --recipe RECIPE  recipe name or path (default: overview)\n"
+	"  -d, --delay SECONDS  refresh interval (default 2)\n"
+	"  -n, --count COUNT    stop after COUNT snapshots (with a command: print at most\n"
+	"                       COUNT interval snapshots, then the final one at its exit)\n"
+	"  --json               one JSON object per line per snapshot (kmemscope-json(5))\n"
+	"  --order SET          only page allocations and frees of these orders, filtered\n"
+	"                       in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -p, --pid PID        trace only this process (repeatable)\n"
+	"  -- COMMAND           run COMMAND and trace it and its children\n"
+	"  -h, --help           show this help\n",
 	.exec = cmd_top,
 };
