@@ -26,6 +26,7 @@
 #include "base/kms.h"
 #include "base/orders.h"
 #include "cmd/output.h"
+#include "cmd/prom.h"
 #include "source/procinfo.h"
 #include "source/reader.h"
 #include "recipe/recipe.h"
@@ -44,6 +45,7 @@ struct top {
 	unsigned long		count;		/* snapshots, 0: until stopped */
 	bool			json;
 	struct cmd_scope	sc;		/* -p, -- COMMAND, --order */
+	struct prom		prom;		/* --textfile DIR, --textfile-top N */
 
 	struct kms_recipe	*rc;
 	struct kms_session	session;
@@ -212,6 +214,8 @@ static int show(struct top *t, bool tty)
 	else if (!tty)
 		putchar('\n');
 	fflush(stdout);
+	if (t->prom.path && prom_write(&t->prom, t->an, &m) < 0)
+		return -1;
 	return ferror(stdout) ? kms_error(KMS_ERR_OUTPUT, "write error on stdout") : 0;
 }
 
@@ -224,6 +228,8 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "textfile", required_argument, NULL, 'X' },
+		{ "textfile-top", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -255,6 +261,15 @@ static int parse_args(struct top *t, int argc, char **argv)
 			break;
 		case 'J':
 			t->json = true;
+			break;
+		case 'X':
+			if (prom_init(&t->prom, optarg) < 0)
+				return cmd_usage_error(&cmd_top_entry, "%s", kms_strerror());
+			break;
+		case 'N':
+			if (kms_parse_uint(optarg, PROM_TOP_MAX, &v) || !v)
+				return cmd_usage_error(&cmd_top_entry, "--textfile-top: invalid count '%s'", optarg);
+			t->prom.top = v;
 			break;
 		default:
 			return cmd_option_error(&cmd_top_entry, opt, argv);
@@ -442,6 +457,7 @@ out:
 	if (t.tep)
 		tep_free(t.tep);
 	kms_recipe_free(t.rc);
+	prom_free(&t.prom);
 	free(t.sc.pids);
 	pthread_mutex_destroy(&t.lock);
 	return ret > 1 ? ret : status;
@@ -452,7 +468,8 @@ const struct cmd_entry cmd_top_entry = {
 	.summary = "show a recipe's tables live, refreshed every interval",
 	.usage =
 	"usage: kmemscope top [-h] [-r RECIPE] [-d SECONDS] [-n COUNT] [--json]\n"
-	"                     [--order SET] [-p PID]... [-- COMMAND [ARGS]]\n"
+	"                     [--textfile DIR [--textfile-top N]] [--order SET]\n"
+	"                     [-p PID]... [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Traces the recipe's events in a private tracefs instance and prints its\n"
 	"tables every interval, cumulative since the start: redrawn in place on a\n"
@@ -465,6 +482,10 @@ const struct cmd_entry cmd_top_entry = {
 	"  -n, --count COUNT    stop after COUNT snapshots (with a command: print at most\n"
 	"                       COUNT interval snapshots, then the final one at its exit)\n"
 	"  --json               one JSON object per line per snapshot (kmemscope-json(5))\n"
+	"  --textfile DIR       also write DIR/kmemscope.prom every interval, for\n"
+	"                       node_exporter's textfile collector (kmemscope-prometheus(7))\n"
+	"  --textfile-top N     caches and comms with series of their own (default 20);\n"
+	"                       the rest are summed as \"other\"\n"
 	"  --order SET          only page allocations and frees of these orders, filtered\n"
 	"                       in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
 	"  -p, --pid PID        trace only this process (repeatable)\n"
