@@ -71,6 +71,15 @@ ok "node_exporter serves the interval top --json printed (filp allocs $got_filp,
 grep '^kmemscope_' metrics.txt | grep -E 'lost|events_total|cache="filp"|meminfo_bytes\{field="MemFree"' >sample.txt
 sed 's/^/  /' sample.txt
 
+# A comm with a quote and a backslash: escaped, and promtool still passes.
+mkdir esc && cp "$PROGS/openclose" 'esc/o"pen\cl'
+"$KMS" top -r faults -d 1 -n 2 --textfile "$WORK/esc" -- 'esc/o"pen\cl' 300000 >/dev/null 2>esc.err ||
+	fail "top -r faults --textfile exited $?: $(cat esc.err)"
+promtool check metrics <esc/kmemscope.prom >promtool.out 2>&1 || fail "promtool on escaped labels: $(cat promtool.out)"
+grep -qF 'kmemscope_page_faults_total{comm="o\"pen\\cl"}' esc/kmemscope.prom ||
+	fail "no escaped comm label: $(grep page_faults_total esc/kmemscope.prom | head -3)"
+ok "label values are escaped (comm o\"pen\\cl)"
+
 # 2. Prometheus scraping that node_exporter while top runs on: the series are
 # there and rise. A 8 KiB buffer per CPU makes the kernel drop events.
 printf 'event kmem:kmem_cache_alloc\nevent kmem:kmem_cache_free\nevent kmem:kmalloc\nevent kmem:kfree\nbuffer 8\ntable slab\n' >tiny.recipe
