@@ -7,6 +7,7 @@
 # by make check: it installs a package. Needs root and SRCDIR (a git tree).
 . "$TESTLIB"
 set -o pipefail
+cd "$WORK" || exit 1
 [ "$(id -u)" = 0 ] || skip "needs root to install the package"
 for t in dpkg-buildpackage dh git; do
 	command -v $t >/dev/null || skip "no $t (Debian packages dpkg-dev, debhelper, git)"
