@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmdutil.h"
 #include "tracefs/hostcheck.h"
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
@@ -203,7 +204,7 @@ static int cmd_check(int argc, char **argv)
 	struct verdict *v = NULL;
 	int opt, json = 0, nv, status;
 
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cmd_help(&cmd_check_entry);
@@ -211,11 +212,13 @@ static int cmd_check(int argc, char **argv)
 			json = 1;
 			break;
 		default:
-			return cmd_usage_error(&cmd_check_entry, "unknown option");
+			return cmd_option_error(&cmd_check_entry, opt, argv);
 		}
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_check_entry, "unexpected argument '%s'", argv[optind]);
+	if ((status = cmd_need_tracing(&cmd_check_entry)))
+		return status;
 	kms_hostcheck_run(&h);
 	nv = judge_all(&h, &v);
 	status = exit_status(&h, v, nv);
@@ -246,7 +249,7 @@ const struct cmd_entry cmd_check_entry = {
 	"tracefs; 6 when the default recipe cannot run for another reason; 7\n"
 	"under lockdown=confidentiality.\n"
 	"\n"
-	"  --json   the same as one JSON object\n"
-	"  -h       show this help\n",
+	"  --json      the same as one JSON object\n"
+	"  -h, --help  show this help\n",
 	.exec = cmd_check,
 };

@@ -41,6 +41,11 @@ int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "kmemscope CMD: msg" and a pointer to -h; returns KMS_EXIT_USAGE. */
 int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * After getopt_long() returned '?' or ':' (its optstring starts with "+:"):
+ * one message naming the option; returns KMS_EXIT_USAGE.
+ */
+int cmd_option_error(const struct cmd_entry *e, int opt, char **argv);
 /* Print the command's -h text to stdout; returns KMS_EXIT_OK. */
 int cmd_help(const struct cmd_entry *e);
 /* Map a core failure to an exit status: tracefs trouble gets its own code. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <tracefs.h>
 
@@ -173,4 +174,21 @@ int cmd_command_status(const struct kms_live *l)
 		return 128 + WTERMSIG(c->status);
 	}
 	return KMS_EXIT_OK;
+}
+
+int cmd_need_tracing(const struct cmd_entry *e)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing/instances", "/sys/kernel/debug/tracing/instances",
+	};
+	size_t i;
+
+	if (geteuid() == 0)
+		return 0;
+	for (i = 0; i < KMS_ARRAY_SIZE(dirs); i++)
+		if (!access(dirs[i], W_OK))
+			return 0;
+	fprintf(stderr, "kmemscope %s: needs root (run it with sudo), or for tracepoints only, "
+		"membership of the group tracefs is mounted with (mount option gid=)\n", e->name);
+	return KMS_EXIT_NOTRACEFS;
 }

@@ -56,4 +56,11 @@ struct kms_live;
  */
 int cmd_command_status(const struct kms_live *l);
 
+/*
+ * Before a tracing command touches tracefs or securityfs: without root or
+ * a writable tracefs, print one line saying what is needed and return
+ * KMS_EXIT_NOTRACEFS; else 0.
+ */
+int cmd_need_tracing(const struct cmd_entry *e);
+
 #endif

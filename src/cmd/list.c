@@ -63,10 +63,15 @@ static int cmd_list(int argc, char **argv)
 	char **seen = NULL;
 	int opt, i, nseen = 0;
 
-	while ((opt = getopt(argc, argv, "+h")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		if (opt == 'h')
 			return cmd_help(&cmd_list_entry);
-		return cmd_usage_error(&cmd_list_entry, "unknown option");
+		return cmd_option_error(&cmd_list_entry, opt, argv);
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_list_entry, "unexpected argument '%s'", argv[optind]);
@@ -93,6 +98,6 @@ const struct cmd_entry cmd_list_entry = {
 	"Lists the recipes found in the recipe directories, each with its\n"
 	"one-line description, and the tables a recipe can ask for.\n"
 	"\n"
-	"  -h      show this help\n",
+	"  -h, --help  show this help\n",
 	.exec = cmd_list,
 };

@@ -7,15 +7,20 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "tracefs/hostcheck.h"
 #include "base/kms.h"
+
+static const struct cmd_entry cmd_help_entry;
 
 static const struct cmd_entry *const commands[] = {
 	&cmd_record_entry,
@@ -25,6 +30,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_check_entry,
 	&cmd_pagemap_entry,
 	&cmd_reset_entry,
+	&cmd_help_entry,
 };
 
 int cmd_error(const char *fmt, ...)
@@ -49,6 +55,23 @@ int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'kmemscope %s -h' for more information.\n", e->name);
 	return KMS_EXIT_USAGE;
+}
+
+int cmd_option_error(const struct cmd_entry *e, int opt, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	int len = strcspn(arg, "=");
+
+	if (strncmp(arg, "--", 2)) {
+		if (opt == ':')
+			return cmd_usage_error(e, "option '-%c' needs a value", optopt);
+		return cmd_usage_error(e, "unknown option '-%c'", optopt);
+	}
+	if (opt == ':')
+		return cmd_usage_error(e, "option '%s' needs a value", arg);
+	if (optopt && arg[len])
+		return cmd_usage_error(e, "option '%.*s' takes no value", len, arg);
+	return cmd_usage_error(e, "unknown option '%.*s'", len, arg);
 }
 
 int cmd_help(const struct cmd_entry *e)
@@ -109,13 +132,65 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: kmemscope [-h] [--version] COMMAND [ARGS]\n\n"
+	fprintf(out, "usage: kmemscope [-h|--help] [-V|--version] COMMAND [ARGS]\n\n"
 		"Shows where a Linux host's kernel memory goes, using tracefs only.\n\n"
 		"Commands:\n");
 	for (i = 0; i < KMS_ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(out, "\nCommands may be abbreviated to a unique prefix.\n"
-		"Run 'kmemscope COMMAND -h' for the options of a command.\n");
+		"Run 'kmemscope COMMAND -h' for the options of a command.\n"
+		"\n"
+		"  -h, --help     show this help\n"
+		"  -V, --version  print the version\n");
+}
+
+/* Edit distance with adjacent transpositions (optimal string alignment). */
+static int distance(const char *a, const char *b)
+{
+	int la = strlen(a), lb = strlen(b), i, j, d[16][16];
+
+	if (la > 15 || lb > 15)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	}
+	return d[la][lb];
+}
+
+/* "unknown command", with the nearest command names (distance 2 or less). */
+static void unknown_command(const char *name)
+{
+	int best = 3, n = 0, d;
+	size_t i;
+
+	for (i = 0; i < KMS_ARRAY_SIZE(commands); i++) {
+		d = distance(name, commands[i]->name);
+		if (d < best)
+			best = d;
+	}
+	fprintf(stderr, "kmemscope: unknown command: %s", name);
+	for (i = 0; best <= 2 && i < KMS_ARRAY_SIZE(commands); i++)
+		if (distance(name, commands[i]->name) == best)
+			fprintf(stderr, "%s%s", n++ ? " or " : " (did you mean ", commands[i]->name);
+	if (n)
+		fputs("?)\n", stderr);
+	else
+		fprintf(stderr, "\nRun 'kmemscope -h' for the list of commands.\n");
 }
 
 /* Exact name, else a unique prefix. */
@@ -142,8 +217,7 @@ static const struct cmd_entry *find_command(const char *name)
 				fprintf(stderr, " %s", commands[i]->name);
 		fputc('\n', stderr);
 	} else {
-		fprintf(stderr, "kmemscope: unknown command: %s\n"
-			"Run 'kmemscope -h' for the list of commands.\n", name);
+		unknown_command(name);
 	}
 	return NULL;
 }
@@ -155,6 +229,69 @@ static bool stdout_gone(void)
 
 	return errno == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR));
 }
+
+/* Whether man(1) has a page of this name; quietly, through `man -w`. */
+static int have_man_page(const char *page)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execlp("man", "man", "-w", page, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* kmemscope help [COMMAND]: the man page, or the -h text without one. */
+static int cmd_help_run(int argc, char **argv)
+{
+	const struct cmd_entry *cmd = NULL;
+	char page[64];
+
+	if (argc > 2)
+		return cmd_usage_error(&cmd_help_entry, "unexpected argument '%s'", argv[2]);
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return cmd_help(&cmd_help_entry);
+	if (argc == 2 && !(cmd = find_command(argv[1])))
+		return KMS_EXIT_USAGE;
+	if (cmd && cmd != &cmd_help_entry)
+		snprintf(page, sizeof(page), "kmemscope-%s", cmd->name);
+	else
+		snprintf(page, sizeof(page), "kmemscope");
+	fflush(stdout);
+	if (have_man_page(page)) {
+		execlp("man", "man", page, (char *)NULL);
+		/* fall through to the -h text */
+	}
+	if (!cmd || cmd == &cmd_help_entry) {
+		usage(stdout);
+		return KMS_EXIT_OK;
+	}
+	return cmd_help(cmd);
+}
+
+static const struct cmd_entry cmd_help_entry = {
+	.name = "help",
+	.summary = "show the manual page of kmemscope or of a command",
+	.usage =
+	"usage: kmemscope help [-h|--help] [COMMAND]\n"
+	"\n"
+	"Shows the manual page kmemscope-COMMAND(1), or kmemscope(1) without a\n"
+	"command. Where man or the page is missing, prints the -h text instead.\n"
+	"\n"
+	"  -h, --help  show this help\n",
+	.exec = cmd_help_run,
+};
 
 int main(int argc, char **argv)
 {
@@ -169,7 +306,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return KMS_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("kmemscope %s\n", PACKAGE_VERSION);
 		return KMS_EXIT_OK;
 	}
@@ -178,6 +315,8 @@ int main(int argc, char **argv)
 	 * with tracing on: every command cleans up and exits 141.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	/* Commands print their own one-line error for a bad option. */
+	opterr = 0;
 	cmd = find_command(argv[1]);
 	if (!cmd)
 		return KMS_EXIT_USAGE;

@@ -43,9 +43,6 @@ int cmd_outfile_check(struct cmd_outfile *o, const char *path, mode_t mode)
 	memset(o, 0, sizeof(*o));
 	o->path = path;
 	o->mode = mode;
-	if (!strcmp(path, "-"))
-		return kms_error(KMS_ERR_USAGE, "-o -: record writes a trace.dat file, not to "
-				 "standard output; name a file");
 	if (asprintf(&o->tmp, "%s" TMP_TAG "%d.tmp", path, (int)getpid()) < 0 ||
 	    asprintf(&o->old, "%s.old", path) < 0) {
 		o->tmp = o->old = NULL;

@@ -20,7 +20,7 @@ struct cmd_outfile {
 };
 
 /*
- * Check before recording that path can be written: not "-", not a symbolic
+ * Check before recording that path can be written: not a symbolic
  * link, a device, a directory or other special file, and FILE.old likewise.
  * Returns -1 with kms_strerror() set.
  */

@@ -326,7 +326,7 @@ static int parse_args(int argc, char **argv, struct pm_opts *opt, int *pid)
 	unsigned long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			return cmd_help(&cmd_pagemap_entry);
@@ -343,7 +343,7 @@ static int parse_args(int argc, char **argv, struct pm_opts *opt, int *pid)
 			opt->flags = 1;
 			break;
 		default:
-			return cmd_usage_error(&cmd_pagemap_entry, "unknown option");
+			return cmd_option_error(&cmd_pagemap_entry, c, argv);
 		}
 	}
 	if (opt->json && opt->csv)
@@ -419,11 +419,11 @@ const struct cmd_entry cmd_pagemap_entry = {
 	"PFNs read as zero and only the pagemap columns are printed. Then the\n"
 	"totals of the process. Nothing is traced.\n"
 	"\n"
-	"  --json       print one JSON document (kmemscope-json(5), PAGEMAP)\n"
-	"  --csv        print the mappings table as CSV (with --flags: the histogram)\n"
-	"  --all-maps   also list mappings without a present or swapped page\n"
-	"  --flags      add a histogram of the page flags of the whole process\n"
-	"  -h           show this help\n"
+	"  --json      print one JSON document (kmemscope-json(5), PAGEMAP)\n"
+	"  --csv       print the mappings table as CSV (with --flags: the histogram)\n"
+	"  --all-maps  also list mappings without a present or swapped page\n"
+	"  --flags     add a histogram of the page flags of the whole process\n"
+	"  -h, --help  show this help\n"
 	"\n"
 	"Exit status: 0 ok, 1 error, 2 usage, 4 no such process (or it exited\n"
 	"during the read), 5 permission denied.\n",

@@ -292,11 +292,13 @@ static int parse_args(struct record *r, int argc, char **argv)
 
 	r->output = "trace.dat";
 	r->mode = 0600;
-	while ((opt = getopt_long(argc, argv, "+ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
 		case 'o':
+			if (!strcmp(optarg, "-"))
+				return cmd_usage_error(&cmd_record_entry, "-o -: a recording cannot go to stdout; name a file");
 			r->output = optarg;
 			break;
 		case 'e':
@@ -347,7 +349,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 			r->recipe = optarg;
 			break;
 		default:
-			return cmd_usage_error(&cmd_record_entry, "unknown option");
+			return cmd_option_error(&cmd_record_entry, opt, argv);
 		}
 	}
 	return cmd_scope_finish(&cmd_record_entry, &r->sc, argc, argv, optind);
@@ -391,7 +393,7 @@ static int cmd_record(int argc, char **argv)
 	ret = parse_args(&r, argc, argv);
 	if (ret == 1)
 		return cmd_help(&cmd_record_entry);
-	if (ret)
+	if (ret || (ret = cmd_need_tracing(&cmd_record_entry)))
 		goto free_args;
 	if (r.recipe && load_recipe(&r, &status) < 0)
 		goto free_args;
@@ -463,21 +465,21 @@ const struct cmd_entry cmd_record_entry = {
 	"trace.dat (version 6) file that trace-cmd report also reads. Without -p\n"
 	"or a command the whole system is traced until Ctrl-C or -d.\n"
 	"\n"
-	"  -r RECIPE     take events, filters and buffer size from a recipe\n"
-	"  -o FILE       output file (default trace.dat; an old one is kept as FILE.old);\n"
-	"                only a regular file is replaced\n"
-	"  --mode MODE   permissions of the recording, octal (default 0600: it holds\n"
-	"                kernel symbols and pointers)\n"
-	"  -e EVENT      enable SYSTEM:EVENT, or every event of SYSTEM (repeatable);\n"
-	"                default: all kmem and exceptions events this kernel has\n"
-	"  -f FILTER     in-kernel filter for the -e before it, e.g. 'order > 0'\n"
-	"  -b KIB        ring-buffer size per CPU, in KiB\n"
-	"  -d SECONDS    stop after this many seconds\n"
-	"  --order SET   only page allocations and frees of these orders, filtered\n"
-	"                in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
-	"  -p PID        trace only this process (repeatable)\n"
-	"  -q            no status line and no summary\n"
-	"  -- COMMAND    run COMMAND and trace it and its children\n"
-	"  -h            show this help\n",
+	"  -r, --recipe RECIPE     take events, filters and buffer size from a recipe\n"
+	"  -o, --output FILE       output file (default trace.dat; an old one is kept as\n"
+	"                          FILE.old); only a regular file is replaced\n"
+	"  --mode MODE             permissions of the recording, octal (default 0600:\n"
+	"                          it holds kernel symbols and pointers)\n"
+	"  -e, --event EVENT       enable SYSTEM:EVENT, or every event of SYSTEM (repeatable);\n"
+	"                          default: all kmem and exceptions events this kernel has\n"
+	"  -f, --filter FILTER     in-kernel filter for the -e before it, e.g. 'order > 0'\n"
+	"  -b, --buffer KIB        ring-buffer size per CPU, in KiB\n"
+	"  -d, --duration SECONDS  stop after this many seconds\n"
+	"  --order SET             only page allocations and frees of these orders, filtered\n"
+	"                          in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -p, --pid PID           trace only this process (repeatable)\n"
+	"  -q, --quiet             no status line and no summary\n"
+	"  -- COMMAND              run COMMAND and trace it and its children\n"
+	"  -h, --help              show this help\n",
 	.exec = cmd_record,
 };

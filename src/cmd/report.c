@@ -223,7 +223,7 @@ static int cmd_report(int argc, char **argv)
 	char *rpath;
 
 	memset(&r, 0, sizeof(r));
-	while ((opt = getopt_long(argc, argv, "+hi:r:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hi:r:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cmd_help(&cmd_report_entry);
@@ -257,7 +257,7 @@ static int cmd_report(int argc, char **argv)
 						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
 			break;
 		default:
-			return cmd_usage_error(&cmd_report_entry, "unknown option");
+			return cmd_option_error(&cmd_report_entry, opt, argv);
 		}
 	}
 	if (optind < argc) {
@@ -342,19 +342,19 @@ const struct cmd_entry cmd_report_entry = {
 	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
 	"of events lost while recording.\n"
 	"\n"
-	"  -i FILE        the file to read (default: trace.dat)\n"
-	"  -r RECIPE      recipe name or path (default: overview); see kmemscope list\n"
-	"  --json         print the tables as one JSON document (kmemscope-json(5))\n"
-	"  --csv          print one table as CSV; needs --table\n"
-	"  --table NAME   only this table of the recipe (required with --csv)\n"
-	"  --order SET    count only page allocations and frees of these orders,\n"
-	"                 e.g. 2,3,9 or 3- (3 and above)\n"
-	"  --buffer NAME  the buffer (instance) of a trace-cmd recording to read;\n"
-	"                 top is the top level, the default for tables; --events\n"
-	"                 shows every buffer, as trace-cmd report does\n"
-	"  --probe-log    print the recipe's page_owner probe hits in seed 001's\n"
-	"                 line format: page_owner info {set}: timestamp= pid= proc_name=\n"
-	"  --events       print every event in the line format of trace-cmd report\n"
-	"  -h             show this help\n",
+	"  -i, --input FILE     the file to read (default: trace.dat)\n"
+	"  -r, --recipe RECIPE  recipe name or path (default: overview); see kmemscope list\n"
+	"  --json               print the tables as one JSON document (kmemscope-json(5))\n"
+	"  --csv                print one table as CSV; needs --table\n"
+	"  --table NAME         only this table of the recipe (required with --csv)\n"
+	"  --order SET          count only page allocations and frees of these orders,\n"
+	"                       e.g. 2,3,9 or 3- (3 and above)\n"
+	"  --buffer NAME        the buffer (instance) of a trace-cmd recording to read;\n"
+	"                       top is the top level, the default for tables; --events\n"
+	"                       shows every buffer, as trace-cmd report does\n"
+	"  --probe-log          print the recipe's page_owner probe hits in seed 001's\n"
+	"                       line format: page_owner info {set}: timestamp= pid= proc_name=\n"
+	"  --events             print every event in the line format of trace-cmd report\n"
+	"  -h, --help           show this help\n",
 	.exec = cmd_report,
 };

@@ -30,12 +30,17 @@ static int cmd_reset(int argc, char **argv)
 {
 	int opt, n, k;
 
-	while ((opt = getopt(argc, argv, "+h")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cmd_help(&cmd_reset_entry);
 		default:
-			return cmd_usage_error(&cmd_reset_entry, "unknown option");
+			return cmd_option_error(&cmd_reset_entry, opt, argv);
 		}
 	}
 	for (k = optind; k < argc; k++) {
@@ -76,6 +81,6 @@ const struct cmd_entry cmd_reset_entry = {
 	"in each DIR), and prints each one it removes. Those of a kmemscope that\n"
 	"is still running, and anything kmemscope did not create, are left alone.\n"
 	"\n"
-	"  -h      show this help\n",
+	"  -h, --help  show this help\n",
 	.exec = cmd_reset,
 };

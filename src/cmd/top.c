@@ -25,6 +25,7 @@
 #include "base/orders.h"
 #include "cmd/output.h"
 #include "source/live.h"
+#include "cmd/prom.h"
 #include "source/procinfo.h"
 #include "recipe/recipe.h"
 #include "tracefs/session.h"
@@ -35,6 +36,7 @@ struct top {
 	unsigned long		count;		/* snapshots, 0: until stopped */
 	bool			json;
 	struct cmd_scope	sc;		/* -p, -- COMMAND, --order */
+	struct prom		prom;		/* --textfile DIR, --textfile-top N */
 
 	struct kms_recipe	*rc;
 	struct kms_live		live;
@@ -127,6 +129,8 @@ static int show(struct top *t, bool tty)
 	if (fflush(stdout) == EOF || ferror(stdout))
 		return kms_error(errno == EPIPE ? KMS_ERR_PIPE : KMS_ERR_OUTPUT,
 				 "write error on stdout: %s", strerror(errno));
+	if (t->prom.path && prom_write(&t->prom, t->an, &m) < 0)
+		return -1;
 	return 0;
 }
 
@@ -139,6 +143,8 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "textfile", required_argument, NULL, 'X' },
+		{ "textfile-top", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -146,7 +152,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 	int opt, ret;
 
 	t->interval = 2;
-	while ((opt = getopt_long(argc, argv, "+hr:d:n:p:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hr:d:n:p:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -171,8 +177,17 @@ static int parse_args(struct top *t, int argc, char **argv)
 		case 'J':
 			t->json = true;
 			break;
+		case 'X':
+			if (prom_init(&t->prom, optarg) < 0)
+				return cmd_usage_error(&cmd_top_entry, "%s", kms_strerror());
+			break;
+		case 'N':
+			if (kms_parse_uint(optarg, PROM_TOP_MAX, &v) || !v)
+				return cmd_usage_error(&cmd_top_entry, "--textfile-top: invalid count '%s'", optarg);
+			t->prom.top = v;
+			break;
 		default:
-			return cmd_usage_error(&cmd_top_entry, "unknown option");
+			return cmd_option_error(&cmd_top_entry, opt, argv);
 		}
 	}
 	return cmd_scope_finish(&cmd_top_entry, &t->sc, argc, argv, optind);
@@ -235,7 +250,7 @@ static int cmd_top(int argc, char **argv)
 	ret = parse_args(&t, argc, argv);
 	if (ret == 1)
 		return cmd_help(&cmd_top_entry);
-	if (ret)
+	if (ret || (ret = cmd_need_tracing(&cmd_top_entry)))
 		goto out;
 	t.rc = cmd_load_recipe(t.recipe_name ? t.recipe_name : "overview", 1, &status);
 	if (!t.rc)
@@ -294,6 +309,7 @@ out:
 		tep_free(t.tep);
 	kms_recipe_free(t.rc);
 	free(t.specs);
+	prom_free(&t.prom);
 	free(t.sc.pids);
 	return ret > 1 ? ret : status;
 }
@@ -303,7 +319,8 @@ const struct cmd_entry cmd_top_entry = {
 	.summary = "show a recipe's tables live, refreshed every interval",
 	.usage =
 	"usage: kmemscope top [-h] [-r RECIPE] [-d SECONDS] [-n COUNT] [--json]\n"
-	"                     [--order SET] [-p PID]... [-- COMMAND [ARGS]]\n"
+	"                     [--textfile DIR [--textfile-top N]] [--order SET]\n"
+	"                     [-p PID]... [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Traces the recipe's events in a private tracefs instance and prints its\n"
 	"tables every interval, cumulative since the start: redrawn in place on a\n"
@@ -311,15 +328,19 @@ const struct cmd_entry cmd_top_entry = {
 	"line with --json. With a command, the last snapshot is printed when it\n"
 	"exits and holds every event it caused.\n"
 	"\n"
-	"  -r RECIPE   recipe name or path (default: overview)\n"
-	"  -d SECONDS  refresh interval (default 2)\n"
-	"  -n COUNT    stop after COUNT snapshots (with a command: print at most\n"
-	"              COUNT interval snapshots, then the final one at its exit)\n"
-	"  --json      one JSON object per line per snapshot (kmemscope-json(5))\n"
-	"  --order SET only page allocations and frees of these orders, filtered\n"
-	"              in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
-	"  -p PID      trace only this process (repeatable)\n"
-	"  -- COMMAND  run COMMAND and trace it and its children\n"
-	"  -h          show this help\n",
+	"  -r, --recipe RECIPE  recipe name or path (default: overview)\n"
+	"  -d, --delay SECONDS  refresh interval (default 2)\n"
+	"  -n, --count COUNT    stop after COUNT snapshots (with a command: print at most\n"
+	"                       COUNT interval snapshots, then the final one at its exit)\n"
+	"  --json               one JSON object per line per snapshot (kmemscope-json(5))\n"
+	"  --textfile DIR       also write DIR/kmemscope.prom every interval, for\n"
+	"                       node_exporter's textfile collector (kmemscope-prometheus(7))\n"
+	"  --textfile-top N     caches and comms with series of their own (default 20);\n"
+	"                       the rest are summed as \"other\"\n"
+	"  --order SET          only page allocations and frees of these orders, filtered\n"
+	"                       in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -p, --pid PID        trace only this process (repeatable)\n"
+	"  -- COMMAND           run COMMAND and trace it and its children\n"
+	"  -h, --help           show this help\n",
 	.exec = cmd_top,
 };

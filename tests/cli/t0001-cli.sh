@@ -1,6 +1,7 @@
 #!/bin/bash
 # CLI: help, unique prefixes, ambiguity and argument errors (no root needed).
 . "$TESTLIB"
+cd "$WORK" || exit 1
 
 "$KMS" -h | grep -q '^usage: kmemscope' || fail "kmemscope -h"
 for c in record report reset; do
