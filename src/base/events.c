@@ -28,8 +28,16 @@ const struct kms_event_info kms_events[] = {
 	{ EV("exceptions", "page_fault_kernel", KMS_EV_FAULT_KERNEL), BOTH },
 	/* Decoded when present (trace-cmd recordings have it), never enabled by default. */
 	{ EV("kmem", "mm_page_free_batched", KMS_EV_PAGE_FREE_BATCHED) },
-	/* trace_marker writes: kmemscope's /proc snapshots. */
+	/* trace_marker writes: kmemscope's /proc snapshots and scope. */
 	{ EV("ftrace", "print", KMS_EV_PRINT) },
+	/*
+	 * Processes: every live session enables these (cheap: one event per
+	 * fork, exec and exit), so that the traced command's tree is known
+	 * exactly and every process is named, short-lived ones too.
+	 */
+	{ EV("sched", "sched_process_fork", KMS_EV_FORK), .flags = KMS_EVF_PROCESS },
+	{ EV("sched", "sched_process_exec", KMS_EV_EXEC), .flags = KMS_EVF_PROCESS },
+	{ EV("sched", "sched_process_exit", KMS_EV_EXIT), .flags = KMS_EVF_PROCESS },
 };
 
 const int kms_nr_events = KMS_ARRAY_SIZE(kms_events);
@@ -43,10 +51,12 @@ static const char *const field_names[KMS_F__MAX] = {
 	[KMS_F_ADDRESS] = "address", [KMS_F_IP] = "ip",
 	[KMS_F_ERROR_CODE] = "error_code", [KMS_F_MM_ID] = "mm_id",
 	[KMS_F_CURR] = "curr", [KMS_F_MEMBER] = "member", [KMS_F_SIZE] = "size",
-	[KMS_F_BUF] = "buf",
+	[KMS_F_BUF] = "buf", [KMS_F_PARENT_PID] = "parent_pid",
+	[KMS_F_CHILD_PID] = "child_pid", [KMS_F_CHILD_COMM] = "child_comm",
+	[KMS_F_FILENAME] = "filename", [KMS_F_PID] = "pid", [KMS_F_COMM] = "comm",
 };
 
-/* Find the list entry of a decoder type (13 entries: a scan is enough). */
+/* Find the list entry of a decoder type (a short list: a scan is enough). */
 const struct kms_event_info *kms_event_by_type(enum kms_ev_type t)
 {
 	int i;

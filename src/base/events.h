@@ -25,6 +25,9 @@ enum kms_ev_type {
 	KMS_EV_FAULT_KERNEL,
 	KMS_EV_PRINT,		/* ftrace:print, carries kmemscope's /proc snapshots */
 	KMS_EV_PROBE,		/* a recipe kprobe counted per process */
+	KMS_EV_FORK,		/* sched:sched_process_fork: the process table */
+	KMS_EV_EXEC,		/* sched:sched_process_exec */
+	KMS_EV_EXIT,		/* sched:sched_process_exit */
 	KMS_EV__MAX
 };
 
@@ -35,11 +38,14 @@ enum kms_field {
 	KMS_F_NODE, KMS_F_ACCOUNTED, KMS_F_NAME,
 	KMS_F_ADDRESS, KMS_F_IP, KMS_F_ERROR_CODE,
 	KMS_F_MM_ID, KMS_F_CURR, KMS_F_MEMBER, KMS_F_SIZE, KMS_F_BUF,
+	KMS_F_PARENT_PID, KMS_F_CHILD_PID, KMS_F_CHILD_COMM, KMS_F_FILENAME,
+	KMS_F_PID, KMS_F_COMM,
 	KMS_F__MAX
 };
 
 #define KMS_EVF_RECORD	(1U << 0)	/* record enables it when no -e is given */
 #define KMS_EVF_CHECK	(1U << 1)	/* check reports whether the kernel has it */
+#define KMS_EVF_PROCESS	(1U << 2)	/* enabled in every live session: processes */
 
 #define KMS_EV_CHECK_FIELDS 3
 

@@ -193,6 +193,36 @@ static void read_string(const struct tep_format_field *f, const struct tep_recor
 	*len = strnlen(*s, n);
 }
 
+/* Fork, exec and exit: the process, its parent and its comm (exec: the file's base name). */
+static void decode_process(const struct ev_desc *desc, const struct tep_record *rec,
+			   struct kms_ev *ev)
+{
+	const void *data = rec->data;
+	const char *slash;
+
+	ev->tpid = ev->pid;
+	if (desc->f[KMS_F_CHILD_PID])
+		ev->tpid = read_num(desc->f[KMS_F_CHILD_PID], data);
+	else if (desc->f[KMS_F_PID])
+		ev->tpid = read_num(desc->f[KMS_F_PID], data);
+	if (desc->f[KMS_F_PARENT_PID])
+		ev->ppid = read_num(desc->f[KMS_F_PARENT_PID], data);
+	if (desc->f[KMS_F_CHILD_COMM])
+		read_string(desc->f[KMS_F_CHILD_COMM], rec, &ev->comm, &ev->comm_len);
+	else if (desc->f[KMS_F_COMM])
+		read_string(desc->f[KMS_F_COMM], rec, &ev->comm, &ev->comm_len);
+	else if (desc->f[KMS_F_FILENAME]) {
+		read_string(desc->f[KMS_F_FILENAME], rec, &ev->comm, &ev->comm_len);
+		/* the kernel names the task after the file's base name, up to 15 bytes */
+		while (ev->comm && (slash = memchr(ev->comm, '/', ev->comm_len))) {
+			ev->comm_len -= slash + 1 - ev->comm;
+			ev->comm = slash + 1;
+		}
+		if (ev->comm_len > 15)
+			ev->comm_len = 15;
+	}
+}
+
 /* Decode one record through the id table. */
 int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	       struct kms_ev *ev)
@@ -241,6 +271,8 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
 	if (desc->f[KMS_F_BUF])
 		read_string(desc->f[KMS_F_BUF], rec, &ev->buf, &ev->buf_len);
+	if (ev->type >= KMS_EV_FORK)
+		decode_process(desc, rec, ev);
 	ev->probe = desc->probe;
 	if (desc->role == KMS_ROLE_FAULT) {
 		/* handle_mm_fault flags: FAULT_FLAG_WRITE 1<<0, USER 1<<6, INSTRUCTION 1<<8 */

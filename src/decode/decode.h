@@ -44,6 +44,11 @@ struct kms_ev {
 	unsigned int		curr;
 	int			member;
 	long long		size;
+	/* fork, exec, exit: the process (the child of a fork), its parent, its comm */
+	int			tpid;
+	int			ppid;
+	const char		*comm;		/* into the record; not NUL-terminated */
+	int			comm_len;
 };
 
 #define KMS_HAS(ev, f) (((ev)->have >> (f)) & 1)
