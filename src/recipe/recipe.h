@@ -27,27 +27,18 @@
  *   require page_owner                    the kernel must track page owners
  *
  * Table names, their keys and columns come from the table catalogue
- * (kms_table_find()).
+ * (analyse/table.h); an unknown name is an error at its line.
  */
 #ifndef KMS_RECIPE_H
 #define KMS_RECIPE_H
 
-#define KMS_MAX_KEYS 4
+#include "analyse/table.h"
 
 struct kms_recipe_event {
 	char	*system;
 	char	*name;
 	char	*filter;	/* NULL: none */
 	int	line;
-};
-
-struct kms_recipe_table {
-	const struct kms_table_def	*def;
-	int				keys[KMS_MAX_KEYS];	/* indexes into def->keys */
-	int				nr_keys;
-	int				sort;			/* index into def->cols */
-	int				limit;			/* 0: all rows */
-	int				line;
 };
 
 /* What a probe's hits mean to the analysers. */
@@ -86,7 +77,7 @@ struct kms_recipe {
 	char				*description;
 	struct kms_recipe_event		*events;
 	int				nr_events;
-	struct kms_recipe_table		*tables;
+	struct kms_table_req		*tables;	/* line: the table's line */
 	int				nr_tables;
 	struct kms_recipe_kprobe	*kprobes;
 	int				nr_kprobes;

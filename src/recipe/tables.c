@@ -25,20 +25,21 @@ static void join_names(char *buf, size_t size, const char *const *names)
 /* "unknown table" with the catalogue's names. */
 static int unknown_table(struct parser *ps, const char *name)
 {
-	const struct kms_table_def *const *t = kms_tables();
+	const struct kms_table_def *t;
 	const char *names[32];
 	char list[512];
-	int n;
+	size_t n, nr;
 
-	for (n = 0; t[n] && n < (int)KMS_ARRAY_SIZE(names) - 1; n++)
-		names[n] = t[n]->name;
+	t = kms_tables(&nr);
+	for (n = 0; n < nr && n < KMS_ARRAY_SIZE(names) - 1; n++)
+		names[n] = t[n].name;
 	names[n] = NULL;
 	join_names(list, sizeof(list), names);
 	return recipe_err(ps, "unknown table '%s' (tables: %s)", name, list);
 }
 
 /* The "by KEY[,KEY]..." clause of a table. */
-static int parse_keys(struct parser *ps, struct kms_recipe_table *t, char *list)
+static int parse_keys(struct parser *ps, struct kms_table_req *t, char *list)
 {
 	const struct kms_table_def *def = t->def;
 	char *key, *comma, keys[256];
@@ -70,7 +71,7 @@ static int parse_keys(struct parser *ps, struct kms_recipe_table *t, char *list)
 }
 
 /* The "sort COLUMN" clause of a table. */
-static int parse_sort(struct parser *ps, struct kms_recipe_table *t, const char *col)
+static int parse_sort(struct parser *ps, struct kms_table_req *t, const char *col)
 {
 	const struct kms_table_def *def = t->def;
 	char cols[512];
@@ -92,7 +93,7 @@ int recipe_parse_table(struct parser *ps, char **pos)
 {
 	struct kms_recipe *r = ps->r;
 	const struct kms_table_def *def;
-	struct kms_recipe_table *t;
+	struct kms_table_req *t;
 	char *name, *word, *arg;
 	int have_by = 0, have_sort = 0, have_limit = 0;
 	unsigned long limit;
@@ -111,16 +112,8 @@ int recipe_parse_table(struct parser *ps, char **pos)
 	t = recipe_grow((void **)&r->tables, &r->nr_tables, sizeof(*t));
 	if (!t)
 		return recipe_err(ps, "out of memory");
-	t->def = def;
+	kms_table_req_init(t, def);
 	t->line = ps->line;
-	for (k = 0; def->default_keys[k] && t->nr_keys < KMS_MAX_KEYS; k++) {
-		i = kms_table_key(def, def->default_keys[k]);
-		if (i >= 0)
-			t->keys[t->nr_keys++] = i;
-	}
-	t->sort = kms_table_col(def, def->default_sort);
-	if (t->sort < 0)
-		t->sort = 0;
 	while ((word = recipe_word(pos))) {
 		int *seen;
 
