@@ -42,9 +42,8 @@ int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after);
 void kms_analysis_sample_procs(struct kms_analysis *a);
 /* Count only page events of these orders (bit N: order N; 0: all). */
 void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
-struct kms_recipe;
-/* Name the recipe's kprobes, for the probes tables. */
-int kms_analysis_set_probes(struct kms_analysis *a, const struct kms_recipe *r);
+/* Name the probes (kms_ev.probe indexes names[]), for the probes tables. */
+int kms_analysis_set_probes(struct kms_analysis *a, const char *const *names, int nr);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 

@@ -7,19 +7,24 @@
 
 #include "analyse/internal.h"
 #include "base/kms.h"
-#include "recipe/recipe.h"
 
-int kms_analysis_set_probes(struct kms_analysis *a, const struct kms_recipe *r)
+int kms_analysis_set_probes(struct kms_analysis *a, const char *const *names, int nr)
 {
 	int i;
 
+	if (nr < 0)
+		nr = 0;
 	free(a->probe_names);
-	a->probe_names = calloc(r->nr_kprobes + 1, sizeof(*a->probe_names));
+	a->nr_probes = 0;
+	a->probe_names = calloc(nr + 1, sizeof(*a->probe_names));
 	if (!a->probe_names)
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
-	for (i = 0; i < r->nr_kprobes; i++)
-		a->probe_names[i] = kms_intern_str(&a->strs, r->kprobes[i].name);
-	a->nr_probes = r->nr_kprobes;
+	for (i = 0; i < nr; i++) {
+		a->probe_names[i] = kms_intern_str(&a->strs, names[i]);
+		if (a->probe_names[i] < 0)
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
+	}
+	a->nr_probes = nr;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse/analyse.h"
 #include "base/kms.h"
 #include "recipe/internal.h"
 
@@ -159,4 +160,32 @@ int recipe_parse_kprobe(struct parser *ps, char **pos)
 			return recipe_err(ps, "out of memory");
 	}
 	return 0;
+}
+
+/* The kprobe names of a recipe, by index. */
+const char **kms_recipe_probe_names(const struct kms_recipe *r)
+{
+	const char **names = calloc(r->nr_kprobes + 1, sizeof(*names));
+	int i;
+
+	if (!names) {
+		kms_error(KMS_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < r->nr_kprobes; i++)
+		names[i] = r->kprobes[i].name;
+	return names;
+}
+
+/* Transitional: kms_analysis_set_probes() for callers that pass the recipe. */
+int kms_recipe_set_probes(struct kms_analysis *a, const struct kms_recipe *r)
+{
+	const char **names = kms_recipe_probe_names(r);
+	int ret;
+
+	if (!names)
+		return -1;
+	ret = kms_analysis_set_probes(a, names, r->nr_kprobes);
+	free(names);
+	return ret;
 }

@@ -98,6 +98,11 @@ void kms_recipe_free(struct kms_recipe *r);
 /* Role name ("fault") of a probe role. */
 const char *kms_probe_role_name(int role);
 /*
+ * The names of the recipe's kprobes by index, for kms_analysis_set_probes().
+ * free() the array, not the names; NULL when out of memory.
+ */
+const char **kms_recipe_probe_names(const struct kms_recipe *r);
+/*
  * Whether a kprobe argument applies on this machine (machine as uname -m,
  * kernel version as major * 1000 + minor, btf set when probes take BTF
  * argument names), and the argument without its {COND} prefix. Returns 1
@@ -114,5 +119,17 @@ int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver, int b
 char *kms_recipe_locate(const char *name_or_path);
 /* The directories searched by kms_recipe_locate(), NULL-terminated. */
 const char *const *kms_recipe_dirs(void);
+
+/*
+ * Transitional, until src/cmd/top.c passes names: the old two-argument
+ * kms_analysis_set_probes(a, recipe) goes to kms_recipe_set_probes(), and
+ * the new three-argument form to the analyser itself. Delete this block,
+ * and kms_recipe_set_probes(), with the last two-argument caller.
+ */
+struct kms_analysis;
+int kms_recipe_set_probes(struct kms_analysis *a, const struct kms_recipe *r);
+#define KMS_PICK_3RD_(a1, a2, a3, fn, ...) fn
+#define kms_analysis_set_probes(...) \
+	KMS_PICK_3RD_(__VA_ARGS__, kms_analysis_set_probes, kms_recipe_set_probes, )(__VA_ARGS__)
 
 #endif
