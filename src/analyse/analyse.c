@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyse/internal.h"
 #include "base/kms.h"
@@ -29,6 +30,24 @@ static int init_maps(struct kms_analysis *a)
 	       kms_hmap_init(&a->probe_orders, sizeof(struct probe_key), 8) ? -1 : 0;
 }
 
+/* The page size of the data: the recording's header, else this machine's. */
+static unsigned int data_page_size(struct tep_handle *tep)
+{
+	long sz = tep ? tep_get_page_size(tep) : 0;
+
+	if (sz <= 0)
+		sz = sysconf(_SC_PAGESIZE);
+	return sz > 0 ? sz : 4096;
+}
+
+/* The size of a long on the machine the data came from. */
+static int data_long_size(struct tep_handle *tep)
+{
+	int sz = tep ? tep_get_long_size(tep) : 0;
+
+	return sz == 4 || sz == 8 ? sz : (int)sizeof(long);
+}
+
 struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_proc_ops *ops)
 {
 	struct kms_analysis *a = calloc(1, sizeof(*a));
@@ -38,7 +57,8 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 	a->tep = tep;
 	if (ops)
 		a->ops = *ops;
-	a->page_size = 4096;
+	a->page_size = data_page_size(tep);
+	a->long_size = data_long_size(tep);
 	if (kms_strtab_init(&a->strs) || init_maps(a)) {
 		kms_analysis_free(a);
 		goto nomem;
@@ -70,6 +90,16 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->probe_orders);
 	free(a->probe_names);
 	free(a);
+}
+
+/* Override the page size that came with the data (a power of two, >= 1 KiB). */
+int kms_analysis_set_page_size(struct kms_analysis *a, unsigned int bytes)
+{
+	if (bytes < 1024 || (bytes & (bytes - 1)))
+		return kms_error(KMS_ERR_INPUT,
+				 "page size %u is not a power of two of at least 1024", bytes);
+	a->page_size = bytes;
+	return 0;
 }
 
 void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask)

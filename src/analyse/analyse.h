@@ -28,7 +28,11 @@ struct kms_proc_ops {
 
 struct kms_analysis;
 
-/* An empty analysis of the data tep describes (NULL: none). */
+/*
+ * An empty analysis of the data tep describes (NULL: none). Page size and
+ * long size come from tep when it has them (trace.dat files carry both),
+ * else from this machine.
+ */
 struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_proc_ops *ops);
 void kms_analysis_free(struct kms_analysis *a);
 /* Feed one decoded event. Returns -1 only when out of memory. */
@@ -44,6 +48,8 @@ void kms_analysis_sample_procs(struct kms_analysis *a);
 void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
 /* Name the probes (kms_ev.probe indexes names[]), for the probes tables. */
 int kms_analysis_set_probes(struct kms_analysis *a, const char *const *names, int nr);
+/* The page size of the data, in bytes, when the caller knows better than tep. */
+int kms_analysis_set_page_size(struct kms_analysis *a, unsigned int bytes);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 

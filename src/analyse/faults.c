@@ -8,6 +8,19 @@
 
 #include "analyse/internal.h"
 
+/*
+ * Whether an address is in user space on the machine the data came from.
+ * The kernel takes the top of the address space: on 64-bit machines
+ * (x86-64, arm64) user addresses have the top bit clear; on 32-bit ones
+ * (the 3G/1G split) they are below 0xC0000000.
+ */
+static bool user_address(const struct kms_analysis *a, uint64_t addr)
+{
+	if (a->long_size == 4)
+		return addr < UINT64_C(0xC0000000);
+	return !(addr >> 63);
+}
+
 /* A page_fault_user or page_fault_kernel, and its mapping when live. */
 int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
@@ -28,7 +41,7 @@ int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev)
 		v->write++;
 	else
 		v->read++;
-	if (a->ops.mapping && ev->address < 0x800000000000ULL) {
+	if (a->ops.mapping && user_address(a, ev->address)) {
 		const char *m = a->ops.mapping(pid, ev->address, a->ops.ctx);
 		struct fm_key k = { .pid = pid };
 		uint64_t *n;

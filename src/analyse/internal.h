@@ -61,7 +61,8 @@ struct kms_analysis {
 	struct kms_hmap		probe_orders;	/* probe_key (pid: order) -> u64 hits */
 	int64_t			*probe_names;	/* string ids, by probe index */
 	int			nr_probes;
-	unsigned int		page_size;	/* bytes */
+	unsigned int		page_size;	/* bytes, of the machine the data came from */
+	int			long_size;	/* bytes in a long, likewise */
 };
 
 /* One process's memory, as the faults table shows it. */
