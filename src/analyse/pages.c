@@ -70,11 +70,13 @@ static int64_t gfp_of(struct kms_analysis *a, uint64_t gfp)
 	return *id;
 }
 
-/* An mm_page_alloc or mm_page_free. */
+/* An mm_page_alloc or mm_page_free; orders too large for a count are dropped. */
 int kms_pages_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct cnt2 *c;
 
+	if (ev->order > KMS_MAX_ORDER)
+		return 0;
 	if (ev->type == KMS_EV_PAGE_ALLOC) {
 		struct pa_key k = { .pid = ev->pid, .order = ev->order,
 				    .mt = ev->migratetype, .gfp = ev->gfp };
@@ -88,7 +90,7 @@ int kms_pages_add(struct kms_analysis *a, const struct kms_ev *ev)
 	if (!c)
 		return -1;
 	c->count++;
-	c->pages += 1ULL << (ev->order & 31);
+	c->pages += UINT64_C(1) << ev->order;
 	return 0;
 }
 

@@ -28,7 +28,7 @@ int kms_analysis_set_probes(struct kms_analysis *a, const char *const *names, in
 	return 0;
 }
 
-/* Every kprobe hit, whatever its role, per process and (with an order) per order. */
+/* Every kprobe hit, per process and (with a valid order) per order. */
 int kms_probe_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct probe_key k = { ev->probe, ev->pid };
@@ -37,7 +37,7 @@ int kms_probe_add(struct kms_analysis *a, const struct kms_ev *ev)
 	if (!n)
 		return -1;
 	(*n)++;
-	if (KMS_HAS(ev, KMS_F_ORDER)) {
+	if (KMS_HAS(ev, KMS_F_ORDER) && ev->order <= KMS_MAX_ORDER) {
 		k.pid = ev->order;
 		n = kms_hmap_get(&a->probe_orders, &k, NULL);
 		if (!n)
@@ -80,7 +80,7 @@ int kms_emit_probe_orders(struct kms_proj *p)
 	size_t pos = 0;
 
 	while (kms_hmap_next(&a->probe_orders, &pos, &kp, &vp)) {
-		const struct probe_key *k = kp;	/* pid holds the order */
+		const struct probe_key *k = kp;	/* pid holds the order, 0 to 63 */
 		uint64_t hits = *(const uint64_t *)vp;
 		int64_t f[KMS_SLOT__MAX] = { 0 };
 
@@ -88,7 +88,7 @@ int kms_emit_probe_orders(struct kms_proj *p)
 			continue;
 		f[KMS_SLOT_PROBE] = a->probe_names[k->probe];
 		f[KMS_SLOT_ORDER] = k->pid;
-		f[KMS_SLOT_PAGES] = hits << (k->pid & 31);
+		f[KMS_SLOT_PAGES] = hits << (k->pid & KMS_MAX_ORDER);
 		f[KMS_SLOT_HITS] = hits;
 		if (kms_proj_add(p, f))
 			return -1;
