@@ -9,29 +9,11 @@
 #ifndef KMS_ANALYSE_H
 #define KMS_ANALYSE_H
 
+#include <stdint.h>
 #include <event-parse.h>
 
 #include "decode/decode.h"
-#include "recipe/recipe.h"
 #include "analyse/table.h"
-#include <stdint.h>
-
-/* One output cell; strings point into the analysis and live as long as it. */
-struct kms_cell {
-	long long	i;
-	double		d;
-	const char	*s;
-	int		null;	/* value unavailable */
-};
-
-struct kms_rows {
-	const struct kms_table_def	*def;
-	int				cols[16];	/* shown columns, indexes into def->cols */
-	int				ncols;
-	size_t				nrows;
-	struct kms_cell			*cells;		/* nrows * ncols */
-	char				note[256];	/* why a table is empty or partial */
-};
 
 /* Live sources describe processes; files leave these NULL. */
 struct kms_proc_ops {
@@ -46,22 +28,28 @@ struct kms_proc_ops {
 
 struct kms_analysis;
 
+/*
+ * An empty analysis of the data tep describes (NULL: none). Page size and
+ * long size come from tep when it has them (trace.dat files carry both),
+ * else from this machine.
+ */
 struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_proc_ops *ops);
 void kms_analysis_free(struct kms_analysis *a);
 /* Feed one decoded event. Returns -1 only when out of memory. */
 int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev);
-/* Build one table as the recipe asks. Returns -1 when out of memory. */
-int kms_analysis_table(struct kms_analysis *a, const struct kms_recipe_table *t,
+/* Build one table as asked. Returns -1 when out of memory. */
+int kms_analysis_table(struct kms_analysis *a, const struct kms_table_req *rq,
 		       struct kms_rows *rows);
-void kms_rows_free(struct kms_rows *rows);
 /* Take /proc/slabinfo text as the "before" or "after" snapshot. */
 int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after);
 /* Sample VM/RSS of every process seen so far (the end-of-run sample). */
 void kms_analysis_sample_procs(struct kms_analysis *a);
 /* Count only page events of these orders (bit N: order N; 0: all). */
 void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
-/* Name the recipe's kprobes, for the probes tables. */
-int kms_analysis_set_probes(struct kms_analysis *a, const struct kms_recipe *r);
+/* Name the probes (kms_ev.probe indexes names[]), for the probes tables. */
+int kms_analysis_set_probes(struct kms_analysis *a, const char *const *names, int nr);
+/* The page size of the data, in bytes, when the caller knows better than tep. */
+int kms_analysis_set_page_size(struct kms_analysis *a, unsigned int bytes);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 

@@ -1,122 +1,164 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The catalogue of tables. Column names are the JSON and CSV keys, and
- * are documented in kmemscope-json(5): add, never rename.
+ * The catalogue of tables: each names the analyser that emits its facts,
+ * and its columns, each showing a fact slot or derived by a function.
+ * Column names are the JSON and CSV keys, and are documented in
+ * kmemscope-json(5): add, never rename.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "analyse/internal.h"
 #include "base/kms.h"
-#include "analyse/table.h"
 
 #define COLS(x) x, KMS_ARRAY_SIZE(x)
+/* A column that shows a fact slot, one computed from its row, one filled by its command. */
+#define SLOT(n, t, ty, s)	{ .name = n, .title = t, .type = ty, .slot = KMS_SLOT_##s }
+#define DERIVED(n, t, ty, fn)	{ .name = n, .title = t, .type = ty, .derive = fn }
+#define COL(n, t, ty)		{ .name = n, .title = t, .type = ty }
 
 static const char *const k_pages[] = { "order", "migratetype", "gfp", "pid", "comm", NULL };
 static const char *const d_pages[] = { "order", "migratetype", NULL };
 static const struct kms_col_def c_pages[] = {
-	{ "order", "ORDER", KMS_COL_INT }, { "migratetype", "MIGRATETYPE", KMS_COL_INT },
-	{ "gfp", "GFP", KMS_COL_STR }, { "pid", "PID", KMS_COL_INT },
-	{ "comm", "COMM", KMS_COL_STR }, { "count", "ALLOCS", KMS_COL_INT },
-	{ "pages", "PAGES", KMS_COL_INT }, { "kib", "SIZE", KMS_COL_KIB },
+	SLOT("order", "ORDER", KMS_COL_INT, ORDER),
+	SLOT("migratetype", "MIGRATETYPE", KMS_COL_INT, MIGRATETYPE),
+	SLOT("gfp", "GFP", KMS_COL_STR, GFP),
+	SLOT("pid", "PID", KMS_COL_INT, PID),
+	SLOT("comm", "COMM", KMS_COL_STR, COMM),
+	SLOT("count", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("pages", "PAGES", KMS_COL_INT, PAGES),
+	DERIVED("kib", "SIZE", KMS_COL_KIB, kms_col_kib),
 };
 
 static const char *const k_pproc[] = { "pid", "comm", "order", NULL };
 static const struct kms_col_def c_pproc[] = {
-	{ "pid", "PID", KMS_COL_INT }, { "comm", "COMM", KMS_COL_STR },
-	{ "order", "ORDER", KMS_COL_INT }, { "count", "ALLOCS", KMS_COL_INT },
-	{ "pages", "PAGES", KMS_COL_INT }, { "kib", "SIZE", KMS_COL_KIB },
+	SLOT("pid", "PID", KMS_COL_INT, PID),
+	SLOT("comm", "COMM", KMS_COL_STR, COMM),
+	SLOT("order", "ORDER", KMS_COL_INT, ORDER),
+	SLOT("count", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("pages", "PAGES", KMS_COL_INT, PAGES),
+	DERIVED("kib", "SIZE", KMS_COL_KIB, kms_col_kib),
 };
 
 static const char *const k_porders[] = { "order", NULL };
 static const struct kms_col_def c_porders[] = {
-	{ "order", "ORDER", KMS_COL_INT }, { "allocs", "ALLOCS", KMS_COL_INT },
-	{ "alloc_pages", "ALLOC_PAGES", KMS_COL_INT }, { "frees", "FREES", KMS_COL_INT },
-	{ "free_pages", "FREE_PAGES", KMS_COL_INT }, { "net_pages", "NET_PAGES", KMS_COL_INT },
-	{ "net_kib", "NET_SIZE", KMS_COL_KIB },
+	SLOT("order", "ORDER", KMS_COL_INT, ORDER),
+	SLOT("allocs", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("alloc_pages", "ALLOC_PAGES", KMS_COL_INT, PAGES),
+	SLOT("frees", "FREES", KMS_COL_INT, FREES),
+	SLOT("free_pages", "FREE_PAGES", KMS_COL_INT, FREE_PAGES),
+	DERIVED("net_pages", "NET_PAGES", KMS_COL_INT, kms_col_net_pages),
+	DERIVED("net_kib", "NET_SIZE", KMS_COL_KIB, kms_col_net_kib),
 };
 
 static const char *const k_slab[] = { "cache", NULL };
 static const struct kms_col_def c_slab[] = {
-	{ "cache", "CACHE", KMS_COL_STR }, { "allocs", "ALLOCS", KMS_COL_INT },
-	{ "frees", "FREES", KMS_COL_INT }, { "live", "LIVE", KMS_COL_INT },
-	{ "bytes_req", "REQUESTED", KMS_COL_BYTES }, { "bytes_alloc", "ALLOCATED", KMS_COL_BYTES },
-	{ "waste_pct", "WASTE%", KMS_COL_PCT }, { "name_source", "NAME_FROM", KMS_COL_STR },
+	SLOT("cache", "CACHE", KMS_COL_STR, CACHE),
+	SLOT("allocs", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("frees", "FREES", KMS_COL_INT, FREES),
+	SLOT("live", "LIVE", KMS_COL_INT, LIVE),
+	SLOT("bytes_req", "REQUESTED", KMS_COL_BYTES, BYTES_REQ),
+	SLOT("bytes_alloc", "ALLOCATED", KMS_COL_BYTES, BYTES_ALLOC),
+	DERIVED("waste_pct", "WASTE%", KMS_COL_PCT, kms_col_waste_pct),
+	DERIVED("name_source", "NAME_FROM", KMS_COL_STR, kms_col_name_source),
 };
 
 static const char *const k_scall[] = { "call_site", "cache", NULL };
 static const char *const d_scall[] = { "call_site", NULL };
 static const struct kms_col_def c_scall[] = {
-	{ "call_site", "CALL_SITE", KMS_COL_STR }, { "cache", "CACHE", KMS_COL_STR },
-	{ "allocs", "ALLOCS", KMS_COL_INT }, { "bytes_req", "REQUESTED", KMS_COL_BYTES },
-	{ "bytes_alloc", "ALLOCATED", KMS_COL_BYTES }, { "waste_pct", "WASTE%", KMS_COL_PCT },
+	SLOT("call_site", "CALL_SITE", KMS_COL_STR, CALL_SITE),
+	SLOT("cache", "CACHE", KMS_COL_STR, CACHE),
+	SLOT("allocs", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("bytes_req", "REQUESTED", KMS_COL_BYTES, BYTES_REQ),
+	SLOT("bytes_alloc", "ALLOCATED", KMS_COL_BYTES, BYTES_ALLOC),
+	DERIVED("waste_pct", "WASTE%", KMS_COL_PCT, kms_col_waste_pct),
 };
 
 static const char *const k_sproc[] = { "pid", "comm", "cache", NULL };
 static const struct kms_col_def c_sproc[] = {
-	{ "pid", "PID", KMS_COL_INT }, { "comm", "COMM", KMS_COL_STR },
-	{ "cache", "CACHE", KMS_COL_STR }, { "allocs", "ALLOCS", KMS_COL_INT },
-	{ "bytes_alloc", "ALLOCATED", KMS_COL_BYTES },
+	SLOT("pid", "PID", KMS_COL_INT, PID),
+	SLOT("comm", "COMM", KMS_COL_STR, COMM),
+	SLOT("cache", "CACHE", KMS_COL_STR, CACHE),
+	SLOT("allocs", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("bytes_alloc", "ALLOCATED", KMS_COL_BYTES, BYTES_ALLOC),
 };
 
 static const struct kms_col_def c_slabinfo[] = {
-	{ "cache", "CACHE", KMS_COL_STR }, { "before", "BEFORE", KMS_COL_INT },
-	{ "after", "AFTER", KMS_COL_INT }, { "delta", "DELTA", KMS_COL_INT },
-	{ "objsize", "OBJSIZE", KMS_COL_BYTES }, { "delta_kib", "DELTA_SIZE", KMS_COL_KIB },
+	SLOT("cache", "CACHE", KMS_COL_STR, CACHE),
+	SLOT("before", "BEFORE", KMS_COL_INT, BEFORE),
+	SLOT("after", "AFTER", KMS_COL_INT, AFTER),
+	{ .name = "delta", .title = "DELTA", .type = KMS_COL_INT, .derive = kms_col_delta,
+	  .flags = KMS_COL_ABS_SORT },
+	SLOT("objsize", "OBJSIZE", KMS_COL_BYTES, OBJSIZE),
+	{ .name = "delta_kib", .title = "DELTA_SIZE", .type = KMS_COL_KIB,
+	  .derive = kms_col_delta_kib, .flags = KMS_COL_ABS_SORT },
 };
 
 static const char *const k_faults[] = { "pid", "comm", NULL };
 static const struct kms_col_def c_faults[] = {
-	{ "pid", "PID", KMS_COL_INT }, { "comm", "COMM", KMS_COL_STR },
-	{ "faults", "FAULTS", KMS_COL_INT }, { "user", "USER", KMS_COL_INT },
-	{ "kernel", "KERNEL", KMS_COL_INT }, { "read", "READ", KMS_COL_INT },
-	{ "write", "WRITE", KMS_COL_INT }, { "exec", "EXEC", KMS_COL_INT },
-	{ "vm_kib", "VM", KMS_COL_KIB }, { "rss_kib", "RSS", KMS_COL_KIB },
-	{ "majflt", "MAJFLT", KMS_COL_INT }, { "mem_source", "MEM_FROM", KMS_COL_STR },
+	SLOT("pid", "PID", KMS_COL_INT, PID),
+	SLOT("comm", "COMM", KMS_COL_STR, COMM),
+	SLOT("faults", "FAULTS", KMS_COL_INT, FAULTS),
+	SLOT("user", "USER", KMS_COL_INT, USER),
+	SLOT("kernel", "KERNEL", KMS_COL_INT, KERNEL),
+	SLOT("read", "READ", KMS_COL_INT, READ),
+	SLOT("write", "WRITE", KMS_COL_INT, WRITE),
+	SLOT("exec", "EXEC", KMS_COL_INT, EXEC),
+	DERIVED("vm_kib", "VM", KMS_COL_KIB, kms_col_vm_kib),
+	DERIVED("rss_kib", "RSS", KMS_COL_KIB, kms_col_rss_kib),
+	DERIVED("majflt", "MAJFLT", KMS_COL_INT, kms_col_majflt),
+	DERIVED("mem_source", "MEM_FROM", KMS_COL_STR, kms_col_mem_source),
 };
 
 static const char *const k_fmap[] = { "pid", "comm", "mapping", NULL };
 static const struct kms_col_def c_fmap[] = {
-	{ "pid", "PID", KMS_COL_INT }, { "comm", "COMM", KMS_COL_STR },
-	{ "mapping", "MAPPING", KMS_COL_STR }, { "faults", "FAULTS", KMS_COL_INT },
+	SLOT("pid", "PID", KMS_COL_INT, PID),
+	SLOT("comm", "COMM", KMS_COL_STR, COMM),
+	SLOT("mapping", "MAPPING", KMS_COL_STR, MAPPING),
+	SLOT("faults", "FAULTS", KMS_COL_INT, FAULTS),
 };
 
 static const char *const k_probes[] = { "probe", "pid", "comm", NULL };
 static const struct kms_col_def c_probes[] = {
-	{ "probe", "PROBE", KMS_COL_STR }, { "pid", "PID", KMS_COL_INT },
-	{ "comm", "COMM", KMS_COL_STR }, { "hits", "HITS", KMS_COL_INT },
+	SLOT("probe", "PROBE", KMS_COL_STR, PROBE),
+	SLOT("pid", "PID", KMS_COL_INT, PID),
+	SLOT("comm", "COMM", KMS_COL_STR, COMM),
+	SLOT("hits", "HITS", KMS_COL_INT, HITS),
 };
 
 static const char *const k_porders2[] = { "probe", "order", NULL };
 static const struct kms_col_def c_porders2[] = {
-	{ "probe", "PROBE", KMS_COL_STR }, { "order", "ORDER", KMS_COL_INT },
-	{ "hits", "HITS", KMS_COL_INT }, { "pages", "PAGES", KMS_COL_INT },
-	{ "kib", "SIZE", KMS_COL_KIB },
+	SLOT("probe", "PROBE", KMS_COL_STR, PROBE),
+	SLOT("order", "ORDER", KMS_COL_INT, ORDER),
+	SLOT("hits", "HITS", KMS_COL_INT, HITS),
+	SLOT("pages", "PAGES", KMS_COL_INT, PAGES),
+	DERIVED("kib", "SIZE", KMS_COL_KIB, kms_col_kib),
 };
 
+/* The catalogue; `kmemscope list` prints it in this order. */
 static const struct kms_table_def tables[] = {
-	{ "pages", "Page allocations by order", k_pages, d_pages, COLS(c_pages), "count" },
-	{ "pages_by_process", "Page allocations by process and order", k_pproc, k_pproc,
-	  COLS(c_pproc), "count" },
-	{ "page_orders", "Pages allocated, freed and still held, by order", k_porders,
-	  k_porders, COLS(c_porders), "order" },
-	{ "slab", "Slab allocations by cache", k_slab, k_slab, COLS(c_slab), "bytes_alloc" },
-	{ "slab_by_callsite", "Slab allocations by call site", k_scall, d_scall,
-	  COLS(c_scall), "bytes_alloc" },
-	{ "slab_by_process", "Slab allocations by process and cache", k_sproc, k_sproc,
-	  COLS(c_sproc), "bytes_alloc" },
-	{ "slabinfo", "/proc/slabinfo active objects before and after", k_slab, k_slab,
-	  COLS(c_slabinfo), "delta" },
-	{ "faults", "Page faults by process", k_faults, k_faults, COLS(c_faults), "faults" },
-	{ "faults_by_mapping", "Page faults by process and mapping", k_fmap, k_fmap,
-	  COLS(c_fmap), "faults" },
-	{ "probes", "kprobe hits by function and process", k_probes, k_probes,
-	  COLS(c_probes), "hits" },
-	{ "probe_orders", "kprobe hits by function and page order", k_porders2, k_porders2,
-	  COLS(c_porders2), "hits" },
-};
-
-static const struct kms_table_def *const table_list[] = {
-	&tables[0], &tables[1], &tables[2], &tables[3], &tables[4],
-	&tables[5], &tables[6], &tables[7], &tables[8], &tables[9], &tables[10], NULL,
+	{ "pages", "Page allocations by order", kms_emit_page_allocs,
+	  k_pages, d_pages, COLS(c_pages), "count" },
+	{ "pages_by_process", "Page allocations by process and order", kms_emit_page_allocs,
+	  k_pproc, k_pproc, COLS(c_pproc), "count" },
+	{ "page_orders", "Pages allocated, freed and still held, by order", kms_emit_page_orders,
+	  k_porders, k_porders, COLS(c_porders), "order" },
+	{ "slab", "Slab allocations by cache", kms_emit_slab_caches,
+	  k_slab, k_slab, COLS(c_slab), "bytes_alloc" },
+	{ "slab_by_callsite", "Slab allocations by call site", kms_emit_slab_allocs,
+	  k_scall, d_scall, COLS(c_scall), "bytes_alloc" },
+	{ "slab_by_process", "Slab allocations by process and cache", kms_emit_slab_allocs,
+	  k_sproc, k_sproc, COLS(c_sproc), "bytes_alloc" },
+	{ "slabinfo", "/proc/slabinfo active objects before and after", kms_emit_slabinfo,
+	  k_slab, k_slab, COLS(c_slabinfo), "delta" },
+	{ "faults", "Page faults by process", kms_emit_faults,
+	  k_faults, k_faults, COLS(c_faults), "faults" },
+	{ "faults_by_mapping", "Page faults by process and mapping", kms_emit_fault_mappings,
+	  k_fmap, k_fmap, COLS(c_fmap), "faults" },
+	{ "probes", "kprobe hits by function and process", kms_emit_probes,
+	  k_probes, k_probes, COLS(c_probes), "hits" },
+	{ "probe_orders", "kprobe hits by function and page order", kms_emit_probe_orders,
+	  k_porders2, k_porders2, COLS(c_porders2), "hits" },
 };
 
 /*
@@ -124,55 +166,56 @@ static const struct kms_table_def *const table_list[] = {
  * named by recipes, so kms_table_find() and kms_tables() leave them out.
  */
 static const struct kms_col_def c_pagemap[] = {
-	{ "start", "START", KMS_COL_STR }, { "end", "END", KMS_COL_STR },
-	{ "perms", "PERMS", KMS_COL_STR }, { "size_kib", "SIZE", KMS_COL_KIB },
-	{ "present", "PRESENT", KMS_COL_INT }, { "swapped", "SWAPPED", KMS_COL_INT },
-	{ "soft_dirty", "SOFT_DIRTY", KMS_COL_INT }, { "exclusive", "EXCL", KMS_COL_INT },
-	{ "file_shared", "FILE/SHARED", KMS_COL_INT }, { "uffd_wp", "UFFD_WP", KMS_COL_INT },
-	{ "uss_kib", "USS", KMS_COL_KIB }, { "pss_kib", "PSS", KMS_COL_KIB },
-	{ "memcg", "MEMCG", KMS_COL_INT }, { "name", "NAME", KMS_COL_STR },
+	COL("start", "START", KMS_COL_STR), COL("end", "END", KMS_COL_STR),
+	COL("perms", "PERMS", KMS_COL_STR), COL("size_kib", "SIZE", KMS_COL_KIB),
+	COL("present", "PRESENT", KMS_COL_INT), COL("swapped", "SWAPPED", KMS_COL_INT),
+	COL("soft_dirty", "SOFT_DIRTY", KMS_COL_INT), COL("exclusive", "EXCL", KMS_COL_INT),
+	COL("file_shared", "FILE/SHARED", KMS_COL_INT), COL("uffd_wp", "UFFD_WP", KMS_COL_INT),
+	COL("uss_kib", "USS", KMS_COL_KIB), COL("pss_kib", "PSS", KMS_COL_KIB),
+	COL("memcg", "MEMCG", KMS_COL_INT), COL("name", "NAME", KMS_COL_STR),
 };
 
 static const struct kms_col_def c_pmtotals[] = {
-	{ "mappings", "MAPPINGS", KMS_COL_INT }, { "size_kib", "SIZE", KMS_COL_KIB },
-	{ "present", "PRESENT", KMS_COL_INT }, { "swapped", "SWAPPED", KMS_COL_INT },
-	{ "soft_dirty", "SOFT_DIRTY", KMS_COL_INT }, { "exclusive", "EXCL", KMS_COL_INT },
-	{ "file_shared", "FILE/SHARED", KMS_COL_INT }, { "uffd_wp", "UFFD_WP", KMS_COL_INT },
-	{ "uss_kib", "USS", KMS_COL_KIB }, { "pss_kib", "PSS", KMS_COL_KIB },
-	{ "memcg", "MEMCG", KMS_COL_INT },
+	COL("mappings", "MAPPINGS", KMS_COL_INT), COL("size_kib", "SIZE", KMS_COL_KIB),
+	COL("present", "PRESENT", KMS_COL_INT), COL("swapped", "SWAPPED", KMS_COL_INT),
+	COL("soft_dirty", "SOFT_DIRTY", KMS_COL_INT), COL("exclusive", "EXCL", KMS_COL_INT),
+	COL("file_shared", "FILE/SHARED", KMS_COL_INT), COL("uffd_wp", "UFFD_WP", KMS_COL_INT),
+	COL("uss_kib", "USS", KMS_COL_KIB), COL("pss_kib", "PSS", KMS_COL_KIB),
+	COL("memcg", "MEMCG", KMS_COL_INT),
 };
 
 static const struct kms_col_def c_pmflags[] = {
-	{ "start", "START", KMS_COL_STR }, { "anon", "ANON", KMS_COL_INT },
-	{ "thp", "THP", KMS_COL_INT }, { "ksm", "KSM", KMS_COL_INT },
-	{ "zero_page", "ZERO_PAGE", KMS_COL_INT }, { "huge", "HUGE", KMS_COL_INT },
-	{ "compound_head", "C_HEAD", KMS_COL_INT }, { "compound_tail", "C_TAIL", KMS_COL_INT },
-	{ "lru", "LRU", KMS_COL_INT }, { "active", "ACTIVE", KMS_COL_INT },
-	{ "dirty", "DIRTY", KMS_COL_INT }, { "swapbacked", "SWAPBACKED", KMS_COL_INT },
-	{ "unevictable", "UNEVICTABLE", KMS_COL_INT }, { "idle", "IDLE", KMS_COL_INT },
-	{ "pgtable", "PGTABLE", KMS_COL_INT }, { "slab", "SLAB", KMS_COL_INT },
-	{ "buddy", "BUDDY", KMS_COL_INT }, { "name", "NAME", KMS_COL_STR },
+	COL("start", "START", KMS_COL_STR), COL("anon", "ANON", KMS_COL_INT),
+	COL("thp", "THP", KMS_COL_INT), COL("ksm", "KSM", KMS_COL_INT),
+	COL("zero_page", "ZERO_PAGE", KMS_COL_INT), COL("huge", "HUGE", KMS_COL_INT),
+	COL("compound_head", "C_HEAD", KMS_COL_INT), COL("compound_tail", "C_TAIL", KMS_COL_INT),
+	COL("lru", "LRU", KMS_COL_INT), COL("active", "ACTIVE", KMS_COL_INT),
+	COL("dirty", "DIRTY", KMS_COL_INT), COL("swapbacked", "SWAPBACKED", KMS_COL_INT),
+	COL("unevictable", "UNEVICTABLE", KMS_COL_INT), COL("idle", "IDLE", KMS_COL_INT),
+	COL("pgtable", "PGTABLE", KMS_COL_INT), COL("slab", "SLAB", KMS_COL_INT),
+	COL("buddy", "BUDDY", KMS_COL_INT), COL("name", "NAME", KMS_COL_STR),
 };
 
 static const struct kms_col_def c_pmhist[] = {
-	{ "flag", "FLAG", KMS_COL_STR }, { "bit", "BIT", KMS_COL_INT },
-	{ "pages", "PAGES", KMS_COL_INT }, { "kib", "SIZE", KMS_COL_KIB },
-	{ "pct", "%PRESENT", KMS_COL_PCT },
+	COL("flag", "FLAG", KMS_COL_STR), COL("bit", "BIT", KMS_COL_INT),
+	COL("pages", "PAGES", KMS_COL_INT), COL("kib", "SIZE", KMS_COL_KIB),
+	COL("pct", "%PRESENT", KMS_COL_PCT),
 };
 
 static const char *const k_none[] = { NULL };
 
 static const struct kms_table_def snap_tables[] = {
-	{ "pagemap", "Pages by mapping (present, swapped, ... in pages)", k_none, k_none,
+	{ "pagemap", "Pages by mapping (present, swapped, ... in pages)", NULL, k_none, k_none,
 	  COLS(c_pagemap), "start" },
-	{ "pagemap_totals", "Totals for the process (in pages)", k_none, k_none,
+	{ "pagemap_totals", "Totals for the process (in pages)", NULL, k_none, k_none,
 	  COLS(c_pmtotals), "present" },
 	{ "pagemap_mapping_flags", "Page flags by mapping (present pages with the flag)",
-	  k_none, k_none, COLS(c_pmflags), "start" },
-	{ "pagemap_flags", "Page flags of the whole process", k_none, k_none,
+	  NULL, k_none, k_none, COLS(c_pmflags), "start" },
+	{ "pagemap_flags", "Page flags of the whole process", NULL, k_none, k_none,
 	  COLS(c_pmhist), "bit" },
 };
 
+/* A snapshot table (kmemscope pagemap) by name. */
 const struct kms_table_def *kms_snapshot_table(const char *name)
 {
 	size_t i;
@@ -183,11 +226,14 @@ const struct kms_table_def *kms_snapshot_table(const char *name)
 	return NULL;
 }
 
-const struct kms_table_def *const *kms_tables(void)
+/* The catalogue array itself, and its length. */
+const struct kms_table_def *kms_tables(size_t *nr)
 {
-	return table_list;
+	*nr = KMS_ARRAY_SIZE(tables);
+	return tables;
 }
 
+/* A table of the catalogue by name. */
 const struct kms_table_def *kms_table_find(const char *name)
 {
 	size_t i;
@@ -198,6 +244,7 @@ const struct kms_table_def *kms_table_find(const char *name)
 	return NULL;
 }
 
+/* A column of a table by name. */
 int kms_table_col(const struct kms_table_def *def, const char *col)
 {
 	int i;
@@ -208,6 +255,7 @@ int kms_table_col(const struct kms_table_def *def, const char *col)
 	return -1;
 }
 
+/* A groupable key of a table by name. */
 int kms_table_key(const struct kms_table_def *def, const char *key)
 {
 	int i;
@@ -216,4 +264,29 @@ int kms_table_key(const struct kms_table_def *def, const char *key)
 		if (!strcmp(def->keys[i], key))
 			return i;
 	return -1;
+}
+
+/* The request a bare "table NAME" makes: default keys and sort, every row. */
+void kms_table_req_init(struct kms_table_req *rq, const struct kms_table_def *def)
+{
+	int i, k;
+
+	memset(rq, 0, sizeof(*rq));
+	rq->def = def;
+	for (k = 0; def->default_keys[k] && rq->nr_keys < KMS_MAX_KEYS; k++) {
+		i = kms_table_key(def, def->default_keys[k]);
+		if (i >= 0)
+			rq->keys[rq->nr_keys++] = i;
+	}
+	rq->sort = kms_table_col(def, def->default_sort);
+	if (rq->sort < 0)
+		rq->sort = 0;
+}
+
+/* Free a built table's cells. */
+void kms_rows_free(struct kms_rows *rows)
+{
+	free(rows->cells);
+	rows->cells = NULL;
+	rows->nrows = 0;
 }

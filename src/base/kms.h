@@ -50,6 +50,8 @@ char *kms_read_file(const char *path, size_t *len);
 int kms_write_all(int fd, const void *buf, size_t len);
 /* Parse a non-negative decimal integer, rejecting junk and overflow. */
 int kms_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* Is s[0..len) a non-empty identifier: letters, digits and '_'? */
+int kms_is_ident(const char *s, size_t len);
 /* Monotonic time in nanoseconds. */
 unsigned long long kms_now_ns(void);
 /* Number of possible CPUs, as the kernel numbers per_cpu/cpuN. */

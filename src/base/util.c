@@ -151,6 +151,23 @@ int kms_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* Identifier check shared by the recipe parser and the kprobe conditions. */
+int kms_is_ident(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
 /* CLOCK_MONOTONIC in ns. */
 unsigned long long kms_now_ns(void)
 {

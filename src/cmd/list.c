@@ -58,10 +58,11 @@ static void list_dir(const char *dir, char ***seen, int *nseen)
 
 static int cmd_list(int argc, char **argv)
 {
-	const struct kms_table_def *const *t;
+	const struct kms_table_def *t;
 	const char *const *dirs;
 	char **seen = NULL;
 	int opt, i, nseen = 0;
+	size_t nr, j;
 
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -84,8 +85,9 @@ static int cmd_list(int argc, char **argv)
 		free(seen[i]);
 	free(seen);
 	printf("\nTables (recipe directive: table NAME [by KEYS] [sort COLUMN] [limit N]):\n");
-	for (t = kms_tables(); *t; t++)
-		printf("  %-18s %s\n", (*t)->name, (*t)->title);
+	t = kms_tables(&nr);
+	for (j = 0; j < nr; j++)
+		printf("  %-18s %s\n", t[j].name, t[j].title);
 	return KMS_EXIT_OK;
 }
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 
-#include "analyse/analyse.h"
+#include "analyse/table.h"
 
 #define KMS_JSON_SCHEMA 1
 

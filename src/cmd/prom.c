@@ -142,7 +142,7 @@ static void family(FILE *f, const char *name, const char *type, const char *help
 static int table(struct kms_analysis *a, const char *name, const char *const *keys,
 		 const char *sort, struct kms_rows *rows)
 {
-	struct kms_recipe_table rt = { 0 };
+	struct kms_table_req rt = { 0 };
 
 	rt.def = kms_table_find(name);
 	if (!rt.def)

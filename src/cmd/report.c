@@ -217,6 +217,7 @@ static int cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kms_recipe *rc = NULL;
+	const char **names = NULL;
 	const char *path = NULL;
 	struct report r;
 	int opt, ret = KMS_EXIT_OK;
@@ -311,8 +312,9 @@ static int cmd_report(int argc, char **argv)
 			kms_analysis_set_orders(r.an, r.orders);
 		r.rc = rc;
 		r.missing = missing_events(rc, r.f.tep);
-		if (!r.an || kms_decoder_add_probes(r.dec, rc->kprobes, rc->nr_kprobes) < 0 ||
-		    kms_analysis_set_probes(r.an, rc) < 0)
+		names = kms_recipe_probe_names(rc);
+		if (!r.an || !names || kms_decoder_add_probes(r.dec, rc->kprobes, rc->nr_kprobes) < 0 ||
+		    kms_analysis_set_probes(r.an, names, rc->nr_kprobes) < 0)
 			ret = cmd_core_error();
 		else if (r.probe_log)
 			ret = kms_file_iterate(&r.f, log_record, &r) < 0 ? cmd_core_error() : 0;
@@ -320,6 +322,7 @@ static int cmd_report(int argc, char **argv)
 			ret = cmd_core_error();
 		else
 			ret = print_tables(&r, rc);
+		free(names);
 		kms_analysis_free(r.an);
 		kms_decoder_free(r.dec);
 		free(r.missing);

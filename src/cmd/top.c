@@ -198,6 +198,8 @@ static int setup(struct top *t)
 {
 	struct kms_live_config cfg = { 0 };
 	struct kms_proc_ops ops;
+	const char **names;
+	int ret;
 
 	cmd_live_config(&cfg, &t->sc, t->rc);
 	cfg.events = t->specs;
@@ -220,7 +222,10 @@ static int setup(struct top *t)
 	if (!t->an)
 		return -1;
 	kms_analysis_set_orders(t->an, t->sc.orders);
-	if (kms_analysis_set_probes(t->an, t->rc) < 0)
+	names = kms_recipe_probe_names(t->rc);
+	ret = names ? kms_analysis_set_probes(t->an, names, t->rc->nr_kprobes) : -1;
+	free(names);
+	if (ret < 0)
 		return -1;
 	if (t->rc->snapshots & KMS_SNAP_SLABINFO) {
 		char *s = kms_read_file("/proc/slabinfo", NULL);

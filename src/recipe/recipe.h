@@ -27,30 +27,20 @@
  *   require page_owner                    the kernel must track page owners
  *
  * Table names, their keys and columns come from the table catalogue
- * (kms_table_find()).
+ * (analyse/table.h); an unknown name is an error at its line.
  */
 #ifndef KMS_RECIPE_H
 #define KMS_RECIPE_H
 
+#include "analyse/table.h"
 #include "tracefs/kprobe.h"
 #include "tracefs/session.h"
-
-#define KMS_MAX_KEYS 4
 
 struct kms_recipe_event {
 	char	*system;
 	char	*name;
 	char	*filter;	/* NULL: none */
 	int	line;
-};
-
-struct kms_recipe_table {
-	const struct kms_table_def	*def;
-	int				keys[KMS_MAX_KEYS];	/* indexes into def->keys */
-	int				nr_keys;
-	int				sort;			/* index into def->cols */
-	int				limit;			/* 0: all rows */
-	int				line;
 };
 
 #define KMS_REQ_PAGE_OWNER	(1 << 0)
@@ -64,7 +54,7 @@ struct kms_recipe {
 	char				*description;
 	struct kms_recipe_event		*events;
 	int				nr_events;
-	struct kms_recipe_table		*tables;
+	struct kms_table_req		*tables;	/* line: the table's line */
 	int				nr_tables;
 	struct kms_recipe_kprobe	*kprobes;
 	int				nr_kprobes;
@@ -84,6 +74,11 @@ struct kms_recipe *kms_recipe_parse(const char *path,
 void kms_recipe_free(struct kms_recipe *r);
 /* Role name ("fault") of a probe role. */
 const char *kms_probe_role_name(int role);
+/*
+ * The names of the recipe's kprobes by index, for kms_analysis_set_probes().
+ * free() the array, not the names; NULL when out of memory.
+ */
+const char **kms_recipe_probe_names(const struct kms_recipe *r);
 
 /*
  * Find a recipe by name in the build tree's recipes/ (when running

@@ -145,6 +145,59 @@ int kms_kprobes_btf(void)
 	return btf;
 }
 
+/* Does one condition hold: an architecture, or >=X.Y / <X.Y? */
+static int cond_holds(const char *c, size_t len, const char *machine, int kver, int btf)
+{
+	unsigned int maj, min = 0;
+	char buf[32];
+	int n = 0;
+
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, c, len);
+	buf[len] = '\0';
+	if (buf[0] == '>' || buf[0] == '<') {
+		int ge = buf[0] == '>';
+		const char *v = buf + (ge ? (buf[1] == '=' ? 2 : -1) : 1);
+
+		if (!ge && buf[1] == '=')
+			return -1;
+		if (v < buf || sscanf(v, "%u.%u%n", &maj, &min, &n) != 2 || v[n])
+			return -1;
+		return ge ? kver >= (int)(maj * 1000 + min) : kver < (int)(maj * 1000 + min);
+	}
+	if (!kms_is_ident(buf, len))
+		return -1;
+	if (!strcmp(buf, "btf") || !strcmp(buf, "nobtf"))
+		return !strcmp(buf, "btf") == !!btf;
+	return !strcmp(buf, machine);
+}
+
+int kms_kprobe_arg_applies(const char *arg, const char *machine, int kver, int btf,
+			   const char **bare)
+{
+	const char *end, *c, *comma;
+	int ok = 1, r;
+
+	*bare = arg;
+	if (arg[0] != '{')
+		return 1;
+	end = strchr(arg, '}');
+	if (!end || end == arg + 1 || !end[1])
+		return -1;
+	for (c = arg + 1; c < end; c = comma + 1) {
+		comma = memchr(c, ',', end - c);
+		if (!comma)
+			comma = end;
+		r = cond_holds(c, comma - c, machine, kver, btf);
+		if (r < 0)
+			return -1;
+		ok &= r;
+	}
+	*bare = end + 1;
+	return ok;
+}
+
 /* "p:GROUP/NAME SYMBOL ARGS" or "r:..." for SYMBOL%return. */
 char *kms_kprobe_definition(const struct kms_kprobe_def *kp, const char *symbol,
 			    const char *group, const char *machine, int kver, int btf)

@@ -61,7 +61,7 @@ static int fixture_event(const char *sys, const char *name)
 }
 
 /* Index of a key name in the table's def->keys, for readable checks. */
-static const char *key_name(const struct kms_recipe_table *t, int i)
+static const char *key_name(const struct kms_table_req *t, int i)
 {
 	return t->def->keys[t->keys[i]];
 }
@@ -69,7 +69,7 @@ static const char *key_name(const struct kms_recipe_table *t, int i)
 /* A recipe that uses every directive, with comments, tabs and spacing. */
 static void test_good(void)
 {
-	const struct kms_recipe_table *t;
+	const struct kms_table_req *t;
 	const struct kms_recipe_kprobe *k;
 	struct kms_recipe *r;
 	const char *path;

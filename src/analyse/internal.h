@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the analysers: the analysis and its fact maps, the string table,
+ * each domain's event handlers, emitters and derived columns, and the
+ * projection that groups emitted facts into rows. Only analyse/ includes it.
+ */
+#ifndef KMS_ANALYSE_INTERNAL_H
+#define KMS_ANALYSE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analyse/analyse.h"
+#include "analyse/table.h"
+#include "base/hmap.h"
+
+/* Page orders above this are corrupt data: 1 << order would not fit. */
+#define KMS_MAX_ORDER	63
+
+/* Interned strings: one copy of each, named by a small id (0 is ""). */
+struct strtab {
+	struct kms_hmap	map;	/* hash -> id */
+	char		**strs;
+	size_t		n, cap;
+};
+
+/* Where a slab fact's cache name came from, in rising confidence. */
+enum { SRC_EVENT, SRC_SIZECLASS, SRC_INFERRED, SRC_UNKNOWN };
+
+struct pa_key { int32_t pid, order, mt, pad; uint64_t gfp; };
+struct cnt2 { uint64_t count, pages; };
+struct sl_key { uint32_t cache, src; int32_t pid; uint32_t pad; uint64_t call_site; };
+struct sl_val { int64_t allocs, frees, live; uint64_t bytes_req, bytes_alloc; };
+struct ft_val { uint64_t faults, user, kernel, read, write, exec; };
+struct fm_key { int32_t pid; uint32_t map; };
+struct probe_key { int32_t probe, pid; };
+struct live_val { struct sl_key k; uint64_t req, alloc; };
+struct pi_val { uint32_t comm; int32_t mem_known; long long vm, rss, majflt; };
+struct rss_val { int32_t pid, pad; int64_t size[4]; };
+struct si_val { int64_t before, after, objsize; int32_t has_before, has_after; };
+
+struct kms_analysis {
+	struct tep_handle	*tep;
+	struct kms_proc_ops	ops;
+	struct strtab		strs;
+	struct kms_hmap		page_alloc;	/* pa_key -> cnt2 */
+	struct kms_hmap		page_free;	/* int32 order -> cnt2 */
+	struct kms_hmap		slab;		/* sl_key -> sl_val */
+	struct kms_hmap		live;		/* u64 ptr -> live_val */
+	struct kms_hmap		faults;		/* int32 pid -> ft_val */
+	struct kms_hmap		fmaps;		/* fm_key -> u64 */
+	struct kms_hmap		procs;		/* int32 pid -> pi_val */
+	struct kms_hmap		rss;		/* u32 mm_id -> rss_val */
+	struct kms_hmap		syms;		/* u64 addr -> u32 string id */
+	struct kms_hmap		slabinfo;	/* u32 cache -> si_val */
+	unsigned long long	events;
+	uint64_t		orders;		/* 0: every order */
+	struct tep_print_flag_sym *gfp_syms;	/* __print_flags table of gfp_flags */
+	struct kms_hmap		gfp_names;	/* u64 gfp -> u32 string id */
+	struct kms_hmap		probes;		/* probe_key -> u64 hits */
+	struct kms_hmap		probe_orders;	/* probe_key (pid: order) -> u64 hits */
+	int64_t			*probe_names;	/* string ids, by probe index */
+	int			nr_probes;
+	unsigned int		page_size;	/* bytes, of the machine the data came from */
+	int			long_size;	/* bytes in a long, likewise */
+};
+
+/* One process's memory, as the faults table shows it. */
+struct proc_mem {
+	int64_t		vm, rss, majflt;
+	int		have_vm;
+	const char	*source;	/* "end", "last-sample", "rss_stat"; NULL: unknown */
+};
+
+/* A table being built: the request, its groups, and per-table state. */
+struct kms_proj {
+	struct kms_analysis		*a;
+	const struct kms_table_req	*rq;
+	const struct kms_table_def	*def;
+	struct kms_hmap			groups;	/* group key -> summed facts */
+	enum kms_slot			key_of[KMS_MAX_KEYS];	/* slot of each grouped key */
+	int				key_pos[KMS_SLOT__MAX];	/* its key position, or -1 */
+	const char			*note;	/* set by an emitter: why empty */
+	int64_t				mem_pid; /* process of mem, or -1 */
+	struct proc_mem			mem;	/* last looked up by a column */
+};
+
+/* One row as derived columns see it. */
+struct kms_group {
+	const int64_t	*key;	/* by key position, as the request lists them */
+	const uint64_t	*sum;	/* by enum kms_slot */
+};
+
+/* strtab.c */
+int kms_strtab_init(struct strtab *t);
+void kms_strtab_free(struct strtab *t);
+int64_t kms_intern(struct strtab *t, const char *s, size_t len);
+int64_t kms_intern_str(struct strtab *t, const char *s);
+
+/* analyse.c: processes */
+struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid);
+int64_t kms_comm_of(struct kms_analysis *a, int32_t pid);
+
+/* project.c */
+int kms_proj_add(struct kms_proj *p, const int64_t *fact);
+int64_t kms_proj_key(const struct kms_proj *p, const struct kms_group *g, enum kms_slot f,
+		     int64_t none);
+
+/* pages.c */
+struct tep_print_flag_sym *kms_gfp_syms(struct tep_handle *tep);
+int kms_pages_add(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_emit_page_allocs(struct kms_proj *p);
+int kms_emit_page_orders(struct kms_proj *p);
+int64_t kms_kib_of_pages(const struct kms_analysis *a, int64_t pages);
+void kms_col_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_net_pages(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_net_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+
+/* slab.c */
+int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_emit_slab_caches(struct kms_proj *p);
+int kms_emit_slab_allocs(struct kms_proj *p);
+void kms_col_waste_pct(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_name_source(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+
+/* faults.c */
+int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_rss_stat_add(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_emit_faults(struct kms_proj *p);
+int kms_emit_fault_mappings(struct kms_proj *p);
+void kms_col_vm_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_rss_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_majflt(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_mem_source(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+
+/* probes.c */
+int kms_probe_add(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_emit_probes(struct kms_proj *p);
+int kms_emit_probe_orders(struct kms_proj *p);
+
+/* snapshots.c */
+int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_emit_slabinfo(struct kms_proj *p);
+void kms_col_delta(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_delta_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+
+#endif

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Slab allocations and frees by cache, call site and process (the slab,
+ * slab_by_callsite and slab_by_process tables): kmalloc caches named by
+ * size class, the objects still live, and call sites symbolised.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analyse/internal.h"
+#include "base/kms.h"
+
+/* The kmalloc size classes, smallest first. */
+static const unsigned int kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512,
+					      1024, 2048, 4096, 8192 };
+#define KMALLOC_MAX	kmalloc_sizes[KMS_ARRAY_SIZE(kmalloc_sizes) - 1]
+
+/* The cache of an allocation of a class's exact size. */
+static const char *kmalloc_class(unsigned long long bytes, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < KMS_ARRAY_SIZE(kmalloc_sizes); i++)
+		if (bytes == kmalloc_sizes[i]) {
+			snprintf(buf, len, "kmalloc-%u", kmalloc_sizes[i]);
+			return buf;
+		}
+	return bytes > KMALLOC_MAX ? "kmalloc-large" : "kmalloc-?";
+}
+
+/* The smallest kmalloc class holding a request (kprobes see only the size). */
+static const char *kmalloc_class_of_req(unsigned long long req, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < KMS_ARRAY_SIZE(kmalloc_sizes); i++)
+		if (req <= kmalloc_sizes[i])
+			return kmalloc_class(kmalloc_sizes[i], buf, len);
+	return "kmalloc-large";
+}
+
+/* A kmalloc or kmem_cache_alloc: count it, and remember the live object. */
+int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	struct sl_key k = { .pid = ev->pid, .call_site = ev->call_site };
+	struct sl_val *v;
+	struct live_val *old;
+	char buf[32];
+	int64_t id;
+
+	if (ev->type == KMS_EV_KMALLOC || ev->type == KMS_EV_KMALLOC_NODE) {
+		id = kms_intern_str(&a->strs, ev->bytes_alloc || !ev->bytes_req ?
+			kmalloc_class(ev->bytes_alloc, buf, sizeof(buf)) :
+			kmalloc_class_of_req(ev->bytes_req, buf, sizeof(buf)));
+		k.src = SRC_SIZECLASS;
+	} else if (ev->name && ev->name_len) {
+		id = kms_intern(&a->strs, ev->name, ev->name_len);
+		k.src = SRC_EVENT;
+	} else {
+		id = kms_intern_str(&a->strs, "?");
+		k.src = SRC_UNKNOWN;
+	}
+	if (id < 0)
+		return -1;
+	k.cache = id;
+	v = kms_hmap_get(&a->slab, &k, NULL);
+	if (!v)
+		return -1;
+	v->allocs++;
+	v->live++;
+	v->bytes_req += ev->bytes_req;
+	v->bytes_alloc += ev->bytes_alloc;
+	if (!ev->ptr)
+		return 0;
+	old = kms_hmap_get(&a->live, &ev->ptr, NULL);
+	if (!old)
+		return -1;
+	if (old->alloc || old->k.call_site) {	/* its free was not seen */
+		struct sl_val *ov = kms_hmap_find(&a->slab, &old->k);
+
+		if (ov)
+			ov->live--;
+	}
+	old->k = k;
+	old->req = ev->bytes_req;
+	old->alloc = ev->bytes_alloc;
+	return 0;
+}
+
+/* A kfree or kmem_cache_free: the object is no longer live. */
+int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	struct sl_key fk = { .pid = -1 };
+	struct live_val *lk;
+	struct sl_val *v;
+	int64_t id;
+
+	if (!ev->ptr)
+		return 0;
+	lk = kms_hmap_find(&a->live, &ev->ptr);
+	if (lk) {
+		struct sl_key k = lk->k;
+
+		v = kms_hmap_find(&a->slab, &k);
+		if (v)
+			v->live--;
+		/* An unnamed cache alloc learns its name from the free (>= 5.12). */
+		if (k.src == SRC_UNKNOWN && ev->name && ev->name_len && v) {
+			struct sl_val *nv;
+
+			id = kms_intern(&a->strs, ev->name, ev->name_len);
+			k.cache = id;
+			k.src = SRC_INFERRED;
+			nv = kms_hmap_get(&a->slab, &k, NULL);
+			if (id < 0 || !nv)
+				return -1;
+			/* the insertion may have moved the old fact */
+			v = kms_hmap_find(&a->slab, &lk->k);
+			v->allocs--;
+			v->bytes_req -= lk->req;
+			v->bytes_alloc -= lk->alloc;
+			nv->allocs++;
+			nv->bytes_req += lk->req;
+			nv->bytes_alloc += lk->alloc;
+		}
+		fk.cache = k.cache;
+		fk.src = k.src;
+		kms_hmap_del(&a->live, &ev->ptr);
+	} else if (ev->name && ev->name_len) {
+		id = kms_intern(&a->strs, ev->name, ev->name_len);
+		if (id < 0)
+			return -1;
+		fk.cache = id;
+		fk.src = SRC_EVENT;
+	} else {
+		id = kms_intern_str(&a->strs, "kmalloc-?");
+		if (id < 0)
+			return -1;
+		fk.cache = id;
+		fk.src = SRC_UNKNOWN;
+	}
+	v = kms_hmap_get(&a->slab, &fk, NULL);
+	if (!v)
+		return -1;
+	v->frees++;
+	return 0;
+}
+
+/* Symbolised call site, cached per address. */
+static int64_t sym_of(struct kms_analysis *a, uint64_t addr)
+{
+	uint32_t *id;
+	char buf[160];
+	int added;
+
+	id = kms_hmap_get(&a->syms, &addr, &added);
+	if (!id)
+		return 0;
+	if (added) {
+		const char *fn = a->tep ? tep_find_function(a->tep, addr) : NULL;
+
+		if (fn)
+			snprintf(buf, sizeof(buf), "%s+0x%llx", fn,
+				 addr - tep_find_function_address(a->tep, addr));
+		else
+			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)addr);
+		*id = kms_intern_str(&a->strs, buf);
+	}
+	return *id;
+}
+
+/* One fact per slab key; with_frees: also the facts of frees alone (no call site, no process). */
+static int emit_slab(struct kms_proj *p, bool with_frees)
+{
+	struct kms_analysis *a = p->a;
+	const void *kp;
+	void *vp;
+	size_t pos = 0;
+
+	while (kms_hmap_next(&a->slab, &pos, &kp, &vp)) {
+		const struct sl_key *k = kp;
+		const struct sl_val *v = vp;
+		int64_t f[KMS_SLOT__MAX] = { 0 };
+
+		if (!with_frees && !v->allocs)
+			continue;
+		f[KMS_SLOT_CACHE] = k->cache;
+		f[KMS_SLOT_CALL_SITE] = sym_of(a, k->call_site);
+		f[KMS_SLOT_PID] = k->pid;
+		f[KMS_SLOT_COMM] = k->pid >= 0 ? kms_comm_of(a, k->pid) : 0;
+		f[KMS_SLOT_ALLOCS] = v->allocs;
+		f[KMS_SLOT_FREES] = v->frees;
+		f[KMS_SLOT_LIVE] = v->live;
+		f[KMS_SLOT_BYTES_REQ] = v->bytes_req;
+		f[KMS_SLOT_BYTES_ALLOC] = v->bytes_alloc;
+		f[KMS_SLOT_NAME_SOURCE] = k->src;
+		if (kms_proj_add(p, f))
+			return -1;
+	}
+	return 0;
+}
+
+/* slab: every fact, frees without a seen allocation included. */
+int kms_emit_slab_caches(struct kms_proj *p)
+{
+	return emit_slab(p, true);
+}
+
+/* slab_by_callsite, slab_by_process: the facts that allocated. */
+int kms_emit_slab_allocs(struct kms_proj *p)
+{
+	return emit_slab(p, false);
+}
+
+/* waste_pct: the share of allocated bytes that was not requested. */
+void kms_col_waste_pct(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c)
+{
+	int64_t al = g->sum[KMS_SLOT_BYTES_ALLOC];
+	int64_t waste = g->sum[KMS_SLOT_BYTES_ALLOC] - g->sum[KMS_SLOT_BYTES_REQ];
+
+	c->d = al > 0 ? 100.0 * waste / al : 0;
+}
+
+/* name_source: where the row's cache name came from. */
+void kms_col_name_source(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c)
+{
+	static const char *const names[] = {
+		[SRC_EVENT] = "event", [SRC_SIZECLASS] = "size-class",
+		[SRC_INFERRED] = "inferred", [SRC_UNKNOWN] = "unknown",
+	};
+
+	c->i = g->sum[KMS_SLOT_NAME_SOURCE];
+	c->s = names[c->i & 3];
+}
