@@ -13,18 +13,8 @@
 #include <event-parse.h>
 
 #include "decode/decode.h"
+#include "source/procinfo.h"
 #include "analyse/table.h"
-
-/* Live sources describe processes; files leave these NULL. */
-struct kms_proc_ops {
-	/* comm of a pid, or NULL */
-	const char *(*comm)(int pid, void *ctx);
-	/* name of the mapping holding addr in pid ("[heap]", a file, "[anon]"), or NULL */
-	const char *(*mapping)(int pid, unsigned long long addr, void *ctx);
-	/* VM and RSS in KiB and major faults; returns 0 when known */
-	int (*mem)(int pid, long long *vm_kib, long long *rss_kib, long long *majflt, void *ctx);
-	void *ctx;
-};
 
 struct kms_analysis;
 

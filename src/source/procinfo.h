@@ -7,7 +7,16 @@
 #ifndef KMS_PROCINFO_H
 #define KMS_PROCINFO_H
 
-#include "analyse/analyse.h"
+/* What a live source knows of processes (the analysers ask); files have none. */
+struct kms_proc_ops {
+	/* comm of a pid, or NULL */
+	const char *(*comm)(int pid, void *ctx);
+	/* name of the mapping holding addr in pid ("[heap]", a file, "[anon]"), or NULL */
+	const char *(*mapping)(int pid, unsigned long long addr, void *ctx);
+	/* VM and RSS in KiB and major faults; returns 0 when known */
+	int (*mem)(int pid, long long *vm_kib, long long *rss_kib, long long *majflt, void *ctx);
+	void *ctx;
+};
 
 struct kms_procinfo;
 
