@@ -10,7 +10,6 @@
 
 #include "recipe/recipe.h"
 
-#define RECIPE_NR_SNAPSHOTS	4	/* slabinfo, buddyinfo, meminfo, vmstat */
 
 struct parser {
 	const char		*path;
@@ -19,7 +18,7 @@ struct parser {
 	int			(*known_event)(const char *sys, const char *name);
 	int			desc_line;
 	int			buffer_line;
-	int			snap_line[RECIPE_NR_SNAPSHOTS];
+	int			snap_line[KMS_NR_SNAPSHOTS];
 };
 
 /* Record "FILE:LINE: message" for the line being parsed; returns -1. */

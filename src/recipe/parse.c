@@ -15,17 +15,6 @@
 
 #define MAX_BUFFER_KB	(1UL << 22)
 
-static const struct {
-	const char		*name;
-	enum kms_snapshot	bit;
-} snapshots[] = {
-	{ "slabinfo",	KMS_SNAP_SLABINFO },
-	{ "buddyinfo",	KMS_SNAP_BUDDYINFO },
-	{ "meminfo",	KMS_SNAP_MEMINFO },
-	{ "vmstat",	KMS_SNAP_VMSTAT },
-};
-_Static_assert(KMS_ARRAY_SIZE(snapshots) == RECIPE_NR_SNAPSHOTS, "snap_line[] size");
-
 /* Record "FILE:LINE: message" for the line being parsed; returns -1. */
 int recipe_err(struct parser *ps, const char *fmt, ...)
 {
@@ -194,17 +183,17 @@ static int parse_snapshot(struct parser *ps, char **pos)
 	extra = recipe_word(pos);
 	if (extra)
 		return recipe_err(ps, "snapshot: unexpected '%s' (one name per line)", extra);
-	for (i = 0; i < KMS_ARRAY_SIZE(snapshots); i++)
-		if (!strcmp(snapshots[i].name, word))
+	for (i = 0; i < KMS_NR_SNAPSHOTS; i++)
+		if (!strcmp(kms_snapshot_files[i].name, word))
 			break;
-	if (i == KMS_ARRAY_SIZE(snapshots))
+	if (i == KMS_NR_SNAPSHOTS)
 		return recipe_err(ps, "unknown snapshot '%s' (expected slabinfo, buddyinfo, meminfo or vmstat)",
 				  word);
 	if (ps->snap_line[i])
 		return recipe_err(ps, "duplicate snapshot '%s' (first at line %d)", word,
 				  ps->snap_line[i]);
 	ps->snap_line[i] = ps->line;
-	ps->r->snapshots |= snapshots[i].bit;
+	ps->r->snapshots |= kms_snapshot_files[i].bit;
 	return 0;
 }
 

@@ -21,15 +21,6 @@
 #include "source/subbuf.h"
 #include "tracefs/kprobe.h"
 
-/* The /proc files a recipe may snapshot, by KMS_SNAP_* bit. */
-static const struct {
-	unsigned int	bit;
-	const char	*name;
-} snapshot_files[] = {
-	{ KMS_SNAP_SLABINFO, "slabinfo" }, { KMS_SNAP_BUDDYINFO, "buddyinfo" },
-	{ KMS_SNAP_MEMINFO, "meminfo" }, { KMS_SNAP_VMSTAT, "vmstat" },
-};
-
 struct qpage {
 	int			cpu;
 	struct kms_subbuf	sb;
@@ -266,9 +257,9 @@ static int snapshots(struct kms_live *l, int after)
 {
 	size_t i;
 
-	for (i = 0; i < KMS_ARRAY_SIZE(snapshot_files); i++)
-		if ((l->cfg.snapshots & snapshot_files[i].bit) &&
-		    kms_session_snapshot(&l->session, snapshot_files[i].name, after) < 0)
+	for (i = 0; i < KMS_NR_SNAPSHOTS; i++)
+		if ((l->cfg.snapshots & kms_snapshot_files[i].bit) &&
+		    kms_session_snapshot(&l->session, kms_snapshot_files[i].name, after) < 0)
 			return -1;
 	return 0;
 }

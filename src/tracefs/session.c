@@ -17,6 +17,11 @@
 #include "base/kms.h"
 #include "tracefs/session.h"
 
+const struct kms_snapshot_file kms_snapshot_files[KMS_NR_SNAPSHOTS] = {
+	{ KMS_SNAP_SLABINFO, "slabinfo" }, { KMS_SNAP_BUDDYINFO, "buddyinfo" },
+	{ KMS_SNAP_MEMINFO, "meminfo" }, { KMS_SNAP_VMSTAT, "vmstat" },
+};
+
 /* Write a string to an instance file, recording a readable error. */
 static int inst_write(struct kms_session *s, const char *file, const char *val)
 {

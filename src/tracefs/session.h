@@ -27,6 +27,15 @@ enum kms_snapshot {
 	KMS_SNAP_VMSTAT		= 1 << 3,
 };
 
+#define KMS_NR_SNAPSHOTS 4
+
+/* The snapshot files by bit: "slabinfo", "buddyinfo", "meminfo", "vmstat". */
+struct kms_snapshot_file {
+	enum kms_snapshot	bit;
+	const char		*name;	/* /proc/NAME */
+};
+extern const struct kms_snapshot_file kms_snapshot_files[KMS_NR_SNAPSHOTS];
+
 struct kms_session {
 	struct tracefs_instance	*inst;
 	char			name[64];
