@@ -176,13 +176,20 @@ static int (*const handlers[KMS_EV__MAX])(struct kms_analysis *a, const struct k
 	[KMS_EV_CACHE_FREE]		= kms_slab_free,
 	[KMS_EV_FAULT_USER]		= kms_fault_add,
 	[KMS_EV_FAULT_KERNEL]		= kms_fault_add,
-	[KMS_EV_PRINT]			= kms_snapshot_add,
+	[KMS_EV_PRINT]			= kms_print_add,
 	[KMS_EV_RSS_STAT]		= kms_rss_stat_add,
 	/* KMS_EV_PROBE: counted by kms_probe_add() like every probe hit */
 };
 
 int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
+	/* Fork, exec and exit build the process table; they are not counted. */
+	if (ev->type >= KMS_EV_FORK && ev->type <= KMS_EV_EXIT)
+		return kms_process_add(a, ev) < 0 ? kms_error(KMS_ERR_NOMEM, "out of memory") : 0;
+	if (a->scope_active && ev->type != KMS_EV_PRINT && !kms_in_scope(a, ev->pid)) {
+		a->foreign++;
+		return 0;
+	}
 	if (a->orders && (ev->type == KMS_EV_PAGE_ALLOC || ev->type == KMS_EV_PAGE_FREE) &&
 	    (ev->order > KMS_MAX_ORDER || !(a->orders & (1ULL << ev->order))))
 		return 0;

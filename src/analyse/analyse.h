@@ -9,6 +9,7 @@
 #ifndef KMS_ANALYSE_H
 #define KMS_ANALYSE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <event-parse.h>
 
@@ -17,6 +18,18 @@
 #include "analyse/table.h"
 
 struct kms_analysis;
+
+#define KMS_SCOPE_ROOTS 16
+
+/* Whose events count: the traced tree, from the scope lines in the stream. */
+struct kms_scope_info {
+	bool			active;		/* false: every process counts */
+	const char		*kind;		/* "command", "pid", "cgroup"; NULL */
+	const char		*cgroup;	/* --cgroup DIR, or NULL */
+	const int		*roots;		/* the command or -p pids (at most KMS_SCOPE_ROOTS) */
+	int			nr_roots;
+	unsigned long long	foreign;	/* events of other processes, dropped */
+};
 
 /*
  * An empty analysis of the data tep describes (NULL: none). Page size and
@@ -40,6 +53,13 @@ void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
 int kms_analysis_set_probes(struct kms_analysis *a, const char *const *names, int nr);
 /* The page size of the data, in bytes, when the caller knows better than tep. */
 int kms_analysis_set_page_size(struct kms_analysis *a, unsigned int bytes);
+/*
+ * Count only pid's tree (kind: "command", "pid"); the live source's scope
+ * lines in the stream do the same for recordings.
+ */
+int kms_analysis_scope_add(struct kms_analysis *a, int pid, const char *kind);
+/* The scope and the events it dropped. */
+void kms_analysis_scope(const struct kms_analysis *a, struct kms_scope_info *si);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 

@@ -35,7 +35,13 @@ struct ft_val { uint64_t faults, user, kernel, read, write, exec; };
 struct fm_key { int32_t pid; uint32_t map; };
 struct probe_key { int32_t probe, pid; };
 struct live_val { struct sl_key k; uint64_t req, alloc; };
-struct pi_val { uint32_t comm; int32_t mem_known; long long vm, rss, majflt; };
+struct pi_val {
+	uint32_t	comm;
+	int32_t		mem_known;
+	long long	vm, rss, majflt;
+	uint8_t		in_scope;	/* in the traced tree */
+	uint8_t		named;		/* comm from a process event */
+};
 struct rss_val { int32_t pid, pad; int64_t size[4]; };
 struct si_val { int64_t before, after, objsize; int32_t has_before, has_after; };
 
@@ -61,6 +67,12 @@ struct kms_analysis {
 	struct kms_hmap		probe_orders;	/* probe_key (pid: order) -> u64 hits */
 	int64_t			*probe_names;	/* string ids, by probe index */
 	int			nr_probes;
+	bool			scope_active;	/* only the traced tree counts */
+	char			scope_kind[16];	/* "command", "pid", "cgroup" */
+	char			scope_cgroup[4096];
+	int			roots[KMS_SCOPE_ROOTS];
+	int			nr_roots;
+	unsigned long long	foreign;	/* events outside the scope, dropped */
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
 };
@@ -138,6 +150,11 @@ void kms_col_mem_source(struct kms_proj *p, const struct kms_group *g, struct km
 int kms_probe_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_emit_probes(struct kms_proj *p);
 int kms_emit_probe_orders(struct kms_proj *p);
+
+/* scope.c */
+int kms_print_add(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev);
+bool kms_in_scope(struct kms_analysis *a, int pid);
 
 /* snapshots.c */
 int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev);

@@ -12,7 +12,6 @@
 
 #include "source/child.h"
 #include "base/kms.h"
-#include "tracefs/session.h"
 
 int kms_child_spawn(struct kms_child *c, char **argv)
 {
@@ -98,17 +97,4 @@ int kms_child_poll(struct kms_child *c)
 	if (waitpid(c->pid, &c->status, WNOHANG) == c->pid)
 		c->exited = 1;
 	return c->exited;
-}
-
-int kms_child_spawn_traced(struct kms_child *c, char **argv, struct kms_session *s)
-{
-	pid_t self = getpid();
-
-	if (kms_session_set_pids(s, &self, 1, 1) < 0 || kms_child_spawn(c, argv) < 0)
-		return -1;
-	if (kms_session_set_pids(s, &c->pid, 1, 1) < 0) {
-		kms_child_abort(c);
-		return -1;
-	}
-	return 0;
 }

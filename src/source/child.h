@@ -18,13 +18,6 @@ struct kms_child {
 
 /* Fork a child that waits before exec'ing argv. */
 int kms_child_spawn(struct kms_child *c, char **argv);
-struct kms_session;
-/*
- * Fork the command with tracing already on, so that not one of its events
- * is missed: our own pid is traced with event-fork while forking, then the
- * child replaces it in set_event_pid.
- */
-int kms_child_spawn_traced(struct kms_child *c, char **argv, struct kms_session *s);
 /* Release it; fails with the reason if exec failed. */
 int kms_child_release(struct kms_child *c, const char *what);
 /* Kill a child that was never released. */

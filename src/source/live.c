@@ -17,6 +17,7 @@
 #include "base/events.h"
 #include "base/kms.h"
 #include "base/orders.h"
+#include "source/cgroup.h"
 #include "source/live.h"
 #include "source/subbuf.h"
 #include "tracefs/kprobe.h"
@@ -234,6 +235,16 @@ static int enable_events(struct kms_live *l)
 	for (i = 0; i < (size_t)l->cfg.nr_events; i++)
 		if (enable_spec(l, &l->cfg.events[i]) < 0)
 			return -1;
+	/* Fork, exec and exit, always: the command's tree and every process's name. */
+	for (i = 0; i < (size_t)kms_nr_events; i++) {
+		const struct kms_event_info *e = &kms_events[i];
+		struct kms_event_spec spec = { (char *)e->system, (char *)e->name, NULL, 0 };
+
+		if ((e->flags & KMS_EVF_PROCESS) &&
+		    tracefs_event_file_exists(l->session.inst, e->system, e->name, "enable") &&
+		    kms_session_enable(&l->session, &spec) < 0)
+			return -1;
+	}
 	if (l->cfg.nr_events || l->cfg.no_default_events)
 		return 0;
 	/* No event named: every kmem and fault event of the one list this kernel has. */
@@ -264,17 +275,98 @@ static int snapshots(struct kms_live *l, int after)
 	return 0;
 }
 
-/* Start the command with tracing already on: forked traced, released to exec. */
-static int start_command(struct kms_live *l)
+/* Fork the command, held before exec until tracing is on. */
+static int fork_command(struct kms_live *l)
 {
 	l->child.pid = 0;	/* nothing to wait for or close if the spawn fails */
 	l->child.go_fd = l->child.err_fd = -1;
 	if (!l->cfg.cmd)
 		return 0;
 	l->have_child = true;
-	if (kms_child_spawn_traced(&l->child, l->cfg.cmd, &l->session) < 0)
+	return kms_child_spawn(&l->child, l->cfg.cmd);
+}
+
+/* Add the cgroup's threads not yet followed to set_event_pid, and say so in the buffer. */
+static int follow_cgroup(struct kms_live *l, bool first)
+{
+	char line[64];
+	pid_t *pids;
+	int i, n, added, ret = 0;
+
+	l->cgroup_read_ns = kms_now_ns();
+	n = kms_cgroup_tasks(l->cfg.cgroup, &pids);
+	if (n < 0)
 		return -1;
-	return kms_child_release(&l->child, l->cfg.cmd[0]);
+	if (first && !n) {
+		free(pids);
+		return kms_error(KMS_ERR_USAGE, "--cgroup %s: it has no tasks to follow yet",
+				 l->cfg.cgroup);
+	}
+	for (i = 0; i < n && !ret; i++) {
+		int32_t key = pids[i];
+
+		if (!kms_hmap_get(&l->followed, &key, &added)) {
+			ret = kms_error(KMS_ERR_NOMEM, "out of memory");
+			break;
+		}
+		if (!added)
+			continue;
+		/* The first list is written whole; later ones are appended, never truncated. */
+		if (!first)
+			ret = kms_session_add_pids(&l->session, &pids[i], 1);
+		if (!ret && l->reader) {
+			snprintf(line, sizeof(line), "kmemscope-scope pid %d", (int)pids[i]);
+			ret = kms_session_mark(&l->session, line);
+		}
+	}
+	if (!ret && first)
+		ret = kms_session_set_pids(&l->session, pids, n, 1);
+	free(pids);
+	return ret;
+}
+
+/* Write the scope into the buffer, where the analysers (live or from the file) find it. */
+static int mark_scope(struct kms_live *l)
+{
+	char line[4200];
+	const void *k;
+	void *v;
+	size_t pos = 0;
+	int i;
+
+	if (l->have_child) {
+		snprintf(line, sizeof(line), "kmemscope-scope command %d %.64s", (int)l->child.pid,
+			 l->cfg.cmd[0]);
+		return kms_session_mark(&l->session, line);
+	}
+	for (i = 0; i < l->cfg.nr_pids; i++) {
+		snprintf(line, sizeof(line), "kmemscope-scope pid %d", (int)l->cfg.pids[i]);
+		if (kms_session_mark(&l->session, line) < 0)
+			return -1;
+	}
+	if (!l->cfg.cgroup)
+		return 0;
+	snprintf(line, sizeof(line), "kmemscope-scope cgroup %.4096s", l->cfg.cgroup);
+	if (kms_session_mark(&l->session, line) < 0)
+		return -1;
+	while (kms_hmap_next(&l->followed, &pos, &k, &v)) {
+		snprintf(line, sizeof(line), "kmemscope-scope pid %d", (int)*(const int32_t *)k);
+		if (kms_session_mark(&l->session, line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The scope in the kernel's pid filter, before tracing is on. */
+static int set_scope(struct kms_live *l)
+{
+	if (l->have_child)
+		return kms_session_set_pids(&l->session, &l->child.pid, 1, 1);
+	if (l->cfg.nr_pids)
+		return kms_session_set_pids(&l->session, l->cfg.pids, l->cfg.nr_pids, 1);
+	if (l->cfg.cgroup)
+		return follow_cgroup(l, true);
+	return 0;
 }
 
 int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
@@ -302,17 +394,22 @@ int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 		pthread_mutex_init(&l->queue->lock, NULL);
 		pthread_cond_init(&l->queue->room, NULL);
 	}
+	if (kms_hmap_init(&l->followed, sizeof(int32_t), 1))
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	if (cfg->cgroup && kms_cgroup_check(cfg->cgroup) < 0)
+		return -1;
 	if (kms_session_create(&l->session, cfg->buffer_kb) < 0 || enable_events(l) < 0 ||
 	    (cfg->setup_probes && cfg->setup_probes(&l->session, cfg->probes_arg) < 0))
 		return -1;
-	if (cfg->nr_pids && kms_session_set_pids(&l->session, cfg->pids, cfg->nr_pids, 0) < 0)
+	if (fork_command(l) < 0 || set_scope(l) < 0)
 		return -1;
 	l->reader = kms_reader_start(&l->session, cfg->flush_ms, cfg->reader_flags,
 				     live_page, l);
-	if (!l->reader || kms_session_tracing(&l->session, 1) < 0 || snapshots(l, 0) < 0)
+	if (!l->reader || kms_session_tracing(&l->session, 1) < 0 || mark_scope(l) < 0 ||
+	    snapshots(l, 0) < 0)
 		return -1;
 	l->t0 = kms_now_ns();
-	return start_command(l);
+	return l->have_child ? kms_child_release(&l->child, cfg->cmd[0]) : 0;
 }
 
 /* Are all -p targets gone? */
@@ -346,6 +443,16 @@ enum kms_live_wake kms_live_wait(struct kms_live *l, unsigned long long ns)
 		return KMS_LIVE_CHILD;
 	if (pids_gone(l))
 		return KMS_LIVE_PIDS_GONE;
+	/* Tasks that joined the cgroup since the last look, at most every 100 ms. */
+	if (l->cfg.cgroup && !l->stopped && kms_now_ns() - l->cgroup_read_ns > 100000000ULL &&
+	    follow_cgroup(l, false) < 0) {
+		pthread_mutex_lock(&l->fail_lock);
+		l->failed = true;
+		l->fail_class = kms_errclass();
+		snprintf(l->fail_msg, sizeof(l->fail_msg), "%s", kms_strerror());
+		pthread_mutex_unlock(&l->fail_lock);
+		return KMS_LIVE_FAILED;
+	}
 	return KMS_LIVE_TIMEOUT;
 }
 
@@ -396,6 +503,7 @@ void kms_live_destroy(struct kms_live *l)
 		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
 	}
 	l->masked = false;
+	kms_hmap_free(&l->followed);
 	if (l->queue) {
 		for (i = 0; i < l->queue->n; i++)
 			free(l->queue->pages[i]);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/hmap.h"
 #include "base/kms.h"
 #include "source/child.h"
 #include "source/file.h"
@@ -36,6 +37,7 @@ struct kms_live_config {
 	const pid_t			*pids;		/* -p */
 	int				nr_pids;
 	char				**cmd;		/* -- COMMAND, or NULL */
+	const char			*cgroup;	/* --cgroup DIR, or NULL */
 	int				end_signal;	/* sent to a command still running at
 							 * the end (0: leave it running) */
 	/* Called once events are enabled, to add the recipe's kprobes. */
@@ -74,11 +76,17 @@ struct kms_live {
 	bool			failed;		/* a reader's page callback failed */
 	enum kms_err		fail_class;
 	char			fail_msg[256];
+	struct kms_hmap		followed;	/* --cgroup: threads already in set_event_pid */
+	unsigned long long	cgroup_read_ns;	/* when cgroup.procs was last read */
 };
 
 /*
  * Set everything up and start tracing; the command (if any) runs from here
- * on. On failure kms_strerror() says why, and kms_live_destroy() must
+ * on. The scope is set before tracing is on and never passes through an
+ * empty pid list: the command is forked first, held, and its pid (not
+ * kmemscope's) written to set_event_pid with event-fork; then tracing goes
+ * on, the scope is written into the buffer ("kmemscope-scope ..." lines,
+ * which the analysers follow), and the command is released to exec. On failure kms_strerror() says why, and kms_live_destroy() must
  * still be called.
  */
 int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg);

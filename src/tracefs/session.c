@@ -192,6 +192,38 @@ int kms_session_set_pids(struct kms_session *s, const pid_t *pids, int n, int fo
 	return ret;
 }
 
+/* Append to set_event_pid: O_APPEND, never O_TRUNC. */
+int kms_session_add_pids(struct kms_session *s, const pid_t *pids, int n)
+{
+	char buf[24];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%d", (int)pids[i]);
+		if (tracefs_instance_file_append(s->inst, "set_event_pid", buf) < 0)
+			return kms_error(KMS_ERR_FAIL, "cannot add pid %d to %s/set_event_pid: %s",
+					 (int)pids[i], s->name, strerror(errno ? errno : EIO));
+	}
+	return 0;
+}
+
+/* One trace_marker write. */
+int kms_session_mark(struct kms_session *s, const char *line)
+{
+	int fd = tracefs_instance_file_open(s->inst, "trace_marker", O_WRONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return kms_error(KMS_ERR_FAIL, "cannot open %s/trace_marker: %s", s->name,
+				 strerror(errno));
+	if (write(fd, line, strlen(line)) < 0)
+		ret = kms_error(KMS_ERR_FAIL, "writing %s/trace_marker: %s", s->name,
+				strerror(errno));
+	close(fd);
+	s->markers = 1;
+	return ret;
+}
+
 /* Switch the instance's tracing_on. */
 int kms_session_tracing(struct kms_session *s, int on)
 {

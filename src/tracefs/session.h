@@ -59,6 +59,13 @@ int kms_session_header_page(struct kms_session *s, struct tep_handle *tep);
 int kms_session_enable(struct kms_session *s, const struct kms_event_spec *spec);
 /* Restrict the events to these pids; follow forks when follow is set. */
 int kms_session_set_pids(struct kms_session *s, const pid_t *pids, int n, int follow);
+/*
+ * Add pids to set_event_pid without emptying it first (a write that
+ * truncates lets every process through until the new list is written).
+ */
+int kms_session_add_pids(struct kms_session *s, const pid_t *pids, int n);
+/* Write one line into the instance's buffer through trace_marker (ftrace:print). */
+int kms_session_mark(struct kms_session *s, const char *line);
 /* Turn tracing on or off in the instance. */
 int kms_session_tracing(struct kms_session *s, int on);
 /*

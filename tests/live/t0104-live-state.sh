@@ -12,10 +12,12 @@ snapshot() {
 		[ -r "$T/$f" ] && { echo "== $f"; cat "$T/$f" 2>/dev/null; }
 	done
 	for f in "$T"/events/kmem/*/enable "$T"/events/kmem/*/filter \
-		"$T"/events/exceptions/*/enable "$T"/events/exceptions/*/filter; do
+		"$T"/events/exceptions/*/enable "$T"/events/exceptions/*/filter \
+		"$T"/events/sched/sched_process_*/enable "$T"/events/sched/sched_process_*/filter; do
 		echo "== $f"; cat "$f"
 	done
-	echo "== instances"; ls "$T/instances"
+	# kmemscope instances of other runs come and go: no_instances_left checks ours
+	echo "== instances"; ls "$T/instances" | grep -v "^kmemscope-[0-9]*\$"
 	echo "== trace entries"; grep -c -v '^#' "$T/trace" || true
 }
 
@@ -26,4 +28,5 @@ snapshot >before
 "$KMS" reset >/dev/null || fail "reset failed"
 snapshot >after
 diff -u before after || fail "tracing state changed"
+no_instances_left
 ok "tracing state unchanged ($(wc -l <before) lines compared)"
