@@ -44,6 +44,8 @@ static int scope_line(struct kms_analysis *a, const char *s, int len)
 	char line[4200], word[16];
 	int pid, n = 0;
 
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' ' || !s[len - 1]))
+		len--;
 	snprintf(line, sizeof(line), "%.*s", len, s);
 	if (sscanf(line, "%15s %n", word, &n) != 1)
 		return 0;

@@ -113,6 +113,12 @@ int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 	unsigned long v;
 	pid_t *tmp;
 
+	if (opt == 'C') {
+		if (sc->cgroup)
+			return cmd_usage_error(e, "--cgroup: give one cgroup");
+		sc->cgroup = arg;
+		return 0;
+	}
 	if (opt == 'O') {
 		if (kms_orders_parse(arg, &sc->orders))
 			return cmd_usage_error(e, "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", arg);
@@ -141,6 +147,8 @@ int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
 	}
 	if (sc->cmd && sc->nr_pids)
 		return cmd_usage_error(e, "use either -p or -- COMMAND, not both");
+	if (sc->cgroup && (sc->cmd || sc->nr_pids))
+		return cmd_usage_error(e, "--cgroup goes alone: not with -p or -- COMMAND");
 	return 0;
 }
 
@@ -150,6 +158,7 @@ void cmd_live_config(struct kms_live_config *cfg, const struct cmd_scope *sc,
 	cfg->pids = sc->pids;
 	cfg->nr_pids = sc->nr_pids;
 	cfg->cmd = sc->cmd;
+	cfg->cgroup = sc->cgroup;
 	cfg->orders = sc->orders;
 	cfg->no_default_events = rc && rc->nr_kprobes;
 	cfg->setup_probes = setup_probes;

@@ -27,12 +27,13 @@ struct cmd_scope {
 	pid_t		*pids;
 	int		nr_pids;
 	char		**cmd;
+	const char	*cgroup;	/* --cgroup DIR */
 	uint64_t	orders;
 };
 
 /*
- * Take a scope option of record and top: 'p' (a running pid) or 'O' (an
- * order set). Returns 0, or the exit status after printing the error.
+ * Take a scope option of record and top: 'p' (a running pid), 'C' (a
+ * cgroup directory) or 'O' (an order set). Returns 0, or the exit status after printing the error.
  */
 int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 		     const char *arg);

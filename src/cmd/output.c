@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse/analyse.h"
 #include "cmd/cmd.h"
 #include "cmd/output.h"
 
@@ -16,6 +17,19 @@ void out_text_header(FILE *f, const struct out_meta *m)
 		fprintf(f, "buffers: %s\n", m->buffers);
 	if (m->missing && *m->missing)
 		fprintf(f, "missing events (tables that need them are empty): %s\n", m->missing);
+	if (m->scope && m->scope->active) {
+		const struct kms_scope_info *sc = m->scope;
+		int i;
+
+		fprintf(f, "scope: ");
+		if (sc->cgroup)
+			fprintf(f, "cgroup %s", sc->cgroup);
+		else
+			fprintf(f, "%s", sc->kind && !strcmp(sc->kind, "command") ? "command" : "pid");
+		for (i = 0; !sc->cgroup && i < sc->nr_roots; i++)
+			fprintf(f, " %d", sc->roots[i]);
+		fprintf(f, " and descendants   foreign events dropped: %llu\n", sc->foreign);
+	}
 }
 
 /* One cell as text. */
@@ -153,6 +167,21 @@ cJSON *out_json_new(const struct out_meta *m)
 		cJSON_AddStringToObject(doc, "missing_events", m->missing);
 	if (m->buffers)
 		cJSON_AddStringToObject(doc, "buffers", m->buffers);
+	if (m->scope && m->scope->active) {
+		cJSON *sc = cJSON_AddObjectToObject(doc, "scope"), *roots;
+		int i;
+
+		if (sc) {
+			cJSON_AddStringToObject(sc, "kind", m->scope->cgroup ? "cgroup" :
+						m->scope->kind ? m->scope->kind : "pid");
+			if (m->scope->cgroup)
+				cJSON_AddStringToObject(sc, "cgroup", m->scope->cgroup);
+			roots = cJSON_AddArrayToObject(sc, "pids");
+			for (i = 0; roots && i < m->scope->nr_roots; i++)
+				cJSON_AddItemToArray(roots, cJSON_CreateNumber(m->scope->roots[i]));
+			cJSON_AddNumberToObject(sc, "foreign_events", (double)m->scope->foreign);
+		}
+	}
 	cJSON_AddObjectToObject(doc, "tables");
 	return doc;
 }

@@ -13,6 +13,8 @@
 
 #define KMS_JSON_SCHEMA 1
 
+struct kms_scope_info;
+
 struct out_meta {
 	const char		*source;
 	double			duration_s;
@@ -20,6 +22,7 @@ struct out_meta {
 	unsigned long long	lost;
 	const char		*missing;	/* events the recipe wants but the source lacks */
 	const char		*buffers;	/* buffers of the file, when several */
+	const struct kms_scope_info *scope;	/* whose events count, or NULL */
 };
 
 void out_text_header(FILE *f, const struct out_meta *m);

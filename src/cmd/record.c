@@ -283,6 +283,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "recipe", required_argument, NULL, 'r' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "cgroup", required_argument, NULL, 'C' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -328,6 +329,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 			break;
 		case 'p':
 		case 'O':
+		case 'C':
 			if ((ret = cmd_scope_option(&cmd_record_entry, &r->sc, opt, optarg)))
 				return ret;
 			break;

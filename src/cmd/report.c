@@ -160,10 +160,13 @@ static const char *buffers_line(const struct kms_file *f, char *buf, size_t len)
 static int print_tables(struct report *r, const struct kms_recipe *rc)
 {
 	struct out_meta m = { 0 };
+	struct kms_scope_info scope;
 	cJSON *doc = NULL;
 	char buffers[512];
 	int i, found = 0, ret = 0;
 
+	kms_analysis_scope(r->an, &scope);
+	m.scope = &scope;
 	m.source = r->f.path;
 	m.events = r->f.events;
 	m.lost = kms_file_lost(&r->f);

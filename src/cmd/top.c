@@ -83,6 +83,7 @@ static int process_queue(struct top *t)
 static int show(struct top *t, bool tty)
 {
 	unsigned long long ev, bytes, lost;
+	struct kms_scope_info scope;
 	struct out_meta m = { 0 };
 	char src[64];
 	cJSON *doc = NULL;
@@ -99,6 +100,8 @@ static int show(struct top *t, bool tty)
 	kms_reader_progress(t->live.reader, &ev, &bytes, &lost);
 	snprintf(src, sizeof(src), "live (%s)", t->rc->name);
 	m.source = src;
+	kms_analysis_scope(t->an, &scope);
+	m.scope = &scope;
 	m.duration_s = (kms_now_ns() - t->live.t0) / 1e9;
 	m.events = kms_analysis_events(t->an);
 	m.lost = lost;
@@ -143,6 +146,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "cgroup", required_argument, NULL, 'C' },
 		{ "textfile", required_argument, NULL, 'X' },
 		{ "textfile-top", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
@@ -171,6 +175,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 			break;
 		case 'p':
 		case 'O':
+		case 'C':
 			if ((ret = cmd_scope_option(&cmd_top_entry, &t->sc, opt, optarg)))
 				return ret;
 			break;
