@@ -197,7 +197,8 @@ static enum kms_live_wake wait_loop(struct record *r)
 	bool tty = !r->quiet && isatty(STDERR_FILENO);
 
 	for (;;) {
-		unsigned long long now = kms_now_ns(), wait = 1000000000ULL;
+		/* With --cgroup, look for tasks that joined it often. */
+		unsigned long long now = kms_now_ns(), wait = r->sc.cgroup ? 100000000ULL : 1000000000ULL;
 
 		if (deadline) {
 			if (now >= deadline)
