@@ -204,7 +204,7 @@ static int cmd_check(int argc, char **argv)
 	struct verdict *v = NULL;
 	int opt, json = 0, nv, status;
 
-	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cmd_help(&cmd_check_entry);

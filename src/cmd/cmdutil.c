@@ -136,15 +136,24 @@ int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 	return 0;
 }
 
-int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
+int cmd_options_end(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return i;
+	return argc;
+}
+
+int cmd_scope_finish(const struct cmd_entry *e, int end, struct cmd_scope *sc, int argc,
 		     char **argv, int optind)
 {
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--"))
-			return cmd_usage_error(e, "unexpected argument '%s' (put the command after --)",
-					       argv[optind]);
-		sc->cmd = argv + optind;
-	}
+	if (optind < end)
+		return cmd_usage_error(e, "unexpected argument '%s' (put the command after --)",
+				       argv[optind]);
+	if (end + 1 < argc)
+		sc->cmd = argv + end + 1;
 	if (sc->cmd && sc->nr_pids)
 		return cmd_usage_error(e, "use either -p or -- COMMAND, not both");
 	if (sc->cgroup && (sc->cmd || sc->nr_pids))

@@ -37,8 +37,16 @@ struct cmd_scope {
  */
 int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 		     const char *arg);
-/* After getopt: the command after "--", and -p and a command not both. */
-int cmd_scope_finish(const struct cmd_entry *e, struct cmd_scope *sc, int argc,
+/*
+ * Where record's and top's options end: the index of the first "--" (the
+ * command follows it), or argc. getopt parses argv[0..end) in any order.
+ */
+int cmd_options_end(int argc, char **argv);
+/*
+ * After getopt on argv[0..end): no operand before "--", the command after
+ * it, and -p, --cgroup and a command not together.
+ */
+int cmd_scope_finish(const struct cmd_entry *e, int end, struct cmd_scope *sc, int argc,
 		     char **argv, int optind);
 
 struct kms_live_config;

@@ -69,7 +69,7 @@ static int cmd_list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 
-	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (opt == 'h')
 			return cmd_help(&cmd_list_entry);
 		return cmd_option_error(&cmd_list_entry, opt, argv);

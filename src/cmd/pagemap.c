@@ -326,7 +326,7 @@ static int parse_args(int argc, char **argv, struct pm_opts *opt, int *pid)
 	unsigned long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			return cmd_help(&cmd_pagemap_entry);

@@ -250,7 +250,7 @@ static void print_summary(struct record *r, double secs)
 	kms_reader_progress(r->live.reader, &ev, &bytes, &lost);
 	fprintf(stderr, "kmemscope: recorded %llu events (%s) in %.2f s to %s\n", ev,
 		cmd_human_bytes(bytes, hb, sizeof(hb)), secs, r->output);
-	tep = tracefs_local_events_system(NULL, (const char *[]){ "kmem", "exceptions", NULL });
+	tep = tracefs_local_events_system(NULL, (const char *[]){ "kmem", "exceptions", "sched", "ftrace", NULL });
 	for (id = 0; id < 65536; id++) {
 		struct tep_event *e;
 
@@ -290,11 +290,11 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
-	int opt, ret;
+	int opt, ret, nopt = cmd_options_end(argc, argv);
 
 	r->output = "trace.dat";
 	r->mode = 0600;
-	while ((opt = getopt_long(argc, argv, "+:ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(nopt, argv, ":ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -355,7 +355,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 			return cmd_option_error(&cmd_record_entry, opt, argv);
 		}
 	}
-	return cmd_scope_finish(&cmd_record_entry, &r->sc, argc, argv, optind);
+	return cmd_scope_finish(&cmd_record_entry, nopt, &r->sc, argc, argv, optind);
 }
 
 /* Take the recipe's events, filters and buffer size (-e and -b still add or override). */

@@ -227,7 +227,7 @@ static int cmd_report(int argc, char **argv)
 	char *rpath;
 
 	memset(&r, 0, sizeof(r));
-	while ((opt = getopt_long(argc, argv, "+:hi:r:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hi:r:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cmd_help(&cmd_report_entry);

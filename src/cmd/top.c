@@ -153,10 +153,10 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
-	int opt, ret;
+	int opt, ret, nopt = cmd_options_end(argc, argv);
 
 	t->interval = 2;
-	while ((opt = getopt_long(argc, argv, "+:hr:d:n:p:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(nopt, argv, ":hr:d:n:p:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -195,7 +195,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 			return cmd_option_error(&cmd_top_entry, opt, argv);
 		}
 	}
-	return cmd_scope_finish(&cmd_top_entry, &t->sc, argc, argv, optind);
+	return cmd_scope_finish(&cmd_top_entry, nopt, &t->sc, argc, argv, optind);
 }
 
 /* The live source, and the decoder and analysers it feeds. */
