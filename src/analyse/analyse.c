@@ -89,6 +89,8 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->probes);
 	kms_hmap_free(&a->probe_orders);
 	free(a->probe_names);
+	free(a->sel_pids);
+	free(a->sel_comms);
 	free(a);
 }
 
@@ -188,6 +190,10 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 		return kms_process_add(a, ev) < 0 ? kms_error(KMS_ERR_NOMEM, "out of memory") : 0;
 	if (a->scope_active && ev->type != KMS_EV_PRINT && !kms_in_scope(a, ev->pid)) {
 		a->foreign++;
+		return 0;
+	}
+	if (a->selecting && ev->type != KMS_EV_PRINT && !kms_selected(a, ev)) {
+		a->unselected++;
 		return 0;
 	}
 	if (a->orders && (ev->type == KMS_EV_PAGE_ALLOC || ev->type == KMS_EV_PAGE_FREE) &&

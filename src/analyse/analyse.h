@@ -58,6 +58,23 @@ int kms_analysis_set_page_size(struct kms_analysis *a, unsigned int bytes);
  * lines in the stream do the same for recordings.
  */
 int kms_analysis_scope_add(struct kms_analysis *a, int pid, const char *kind);
+/* Which events to count (report-time selection); every field is optional. */
+struct kms_select {
+	const int		*pids;		/* only these processes */
+	int			nr_pids;
+	const char *const	*comms;		/* only processes of these names, as they
+						 * were named when the event happened */
+	int			nr_comms;
+	bool			window;		/* only events in [start_ns, end_ns) */
+	unsigned long long	start_ns, end_ns; /* after the first record (origin) */
+};
+
+/* Count only the selected events; the rest are counted as not selected. */
+int kms_analysis_select(struct kms_analysis *a, const struct kms_select *sel);
+/* The stream's first record, from which --time counts (else the first event fed). */
+void kms_analysis_origin(struct kms_analysis *a, unsigned long long ts);
+/* Events fed but left out by the selection. */
+unsigned long long kms_analysis_unselected(const struct kms_analysis *a);
 /* The scope and the events it dropped. */
 void kms_analysis_scope(const struct kms_analysis *a, struct kms_scope_info *si);
 /* Number of events fed. */

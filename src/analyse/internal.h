@@ -73,6 +73,16 @@ struct kms_analysis {
 	int			roots[KMS_SCOPE_ROOTS];
 	int			nr_roots;
 	unsigned long long	foreign;	/* events outside the scope, dropped */
+	bool			selecting;	/* a report-time selection is set */
+	int			*sel_pids;
+	int			nr_sel_pids;
+	int64_t			*sel_comms;	/* string ids */
+	int			nr_sel_comms;
+	bool			sel_window;
+	unsigned long long	sel_start, sel_end;
+	bool			have_origin;
+	unsigned long long	origin;
+	unsigned long long	unselected;
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
 };
@@ -155,6 +165,7 @@ int kms_emit_probe_orders(struct kms_proj *p);
 int kms_print_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev);
 bool kms_in_scope(struct kms_analysis *a, int pid);
+bool kms_selected(struct kms_analysis *a, const struct kms_ev *ev);
 
 /* snapshots.c */
 int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev);

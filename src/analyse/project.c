@@ -185,6 +185,7 @@ int kms_analysis_table(struct kms_analysis *a, const struct kms_table_req *rq,
 	sc.asc = kms_table_key(def, def->cols[rq->sort].name) >= 0;
 	sc.abs = def->cols[rq->sort].flags & KMS_COL_ABS_SORT;
 	qsort_r(rows->cells, rows->nrows, rows->ncols * sizeof(struct kms_cell), cmp_rows, &sc);
+	rows->total = rows->nrows;
 	if (rq->limit > 0 && rows->nrows > (size_t)rq->limit)
 		rows->nrows = rq->limit;
 	if (p.note)

@@ -5,7 +5,8 @@
  * carry the traced tree down to each child; "kmemscope-scope" lines that
  * the live source writes into the buffer say whose tree is traced. With a
  * scope, events of processes outside it are dropped and counted, whatever
- * the kernel's pid filter let through.
+ * the kernel's pid filter let through. A report-time selection (--pid,
+ * --comm, --time) leaves out more, and counts what it left out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,4 +130,78 @@ void kms_analysis_scope(const struct kms_analysis *a, struct kms_scope_info *si)
 	si->roots = a->roots;
 	si->nr_roots = a->nr_roots < KMS_SCOPE_ROOTS ? a->nr_roots : KMS_SCOPE_ROOTS;
 	si->foreign = a->foreign;
+}
+
+int kms_analysis_select(struct kms_analysis *a, const struct kms_select *sel)
+{
+	int i;
+
+	free(a->sel_pids);
+	free(a->sel_comms);
+	a->sel_pids = NULL;
+	a->sel_comms = NULL;
+	a->nr_sel_pids = a->nr_sel_comms = 0;
+	if (sel->nr_pids) {
+		a->sel_pids = malloc(sel->nr_pids * sizeof(*a->sel_pids));
+		if (!a->sel_pids)
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
+		memcpy(a->sel_pids, sel->pids, sel->nr_pids * sizeof(*a->sel_pids));
+		a->nr_sel_pids = sel->nr_pids;
+	}
+	if (sel->nr_comms) {
+		a->sel_comms = malloc(sel->nr_comms * sizeof(*a->sel_comms));
+		if (!a->sel_comms)
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
+		/* names become string ids once: no string compare per event */
+		for (i = 0; i < sel->nr_comms; i++) {
+			a->sel_comms[i] = kms_intern_str(&a->strs, sel->comms[i]);
+			if (a->sel_comms[i] < 0)
+				return kms_error(KMS_ERR_NOMEM, "out of memory");
+		}
+		a->nr_sel_comms = sel->nr_comms;
+	}
+	a->sel_window = sel->window;
+	a->sel_start = sel->start_ns;
+	a->sel_end = sel->end_ns;
+	a->selecting = a->nr_sel_pids || a->nr_sel_comms || a->sel_window;
+	return 0;
+}
+
+void kms_analysis_origin(struct kms_analysis *a, unsigned long long ts)
+{
+	a->origin = ts;
+	a->have_origin = true;
+}
+
+unsigned long long kms_analysis_unselected(const struct kms_analysis *a)
+{
+	return a->unselected;
+}
+
+bool kms_selected(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	struct pi_val *p;
+	int i;
+
+	if (!a->have_origin)
+		kms_analysis_origin(a, ev->ts);
+	if (a->sel_window && (ev->ts < a->origin + a->sel_start ||
+			      ev->ts - a->origin >= a->sel_end))
+		return false;
+	if (a->nr_sel_pids) {
+		for (i = 0; i < a->nr_sel_pids; i++)
+			if (a->sel_pids[i] == ev->pid)
+				break;
+		if (i == a->nr_sel_pids)
+			return false;
+	}
+	if (a->nr_sel_comms) {
+		p = kms_proc_seen(a, ev->pid);
+		for (i = 0; p && i < a->nr_sel_comms; i++)
+			if (a->sel_comms[i] == p->comm)
+				break;
+		if (!p || i == a->nr_sel_comms)
+			return false;
+	}
+	return true;
 }

@@ -52,8 +52,13 @@ static const struct kms_col_def c_porders[] = {
 };
 
 static const char *const k_slab[] = { "cache", NULL };
+/* slab may be grouped by process or call site too (report --by). */
+static const char *const k_slab_by[] = { "cache", "pid", "comm", "call_site", NULL };
 static const struct kms_col_def c_slab[] = {
 	SLOT("cache", "CACHE", KMS_COL_STR, CACHE),
+	SLOT("pid", "PID", KMS_COL_INT, PID),
+	SLOT("comm", "COMM", KMS_COL_STR, COMM),
+	SLOT("call_site", "CALL_SITE", KMS_COL_STR, CALL_SITE),
 	SLOT("allocs", "ALLOCS", KMS_COL_INT, ALLOCS),
 	SLOT("frees", "FREES", KMS_COL_INT, FREES),
 	SLOT("live", "LIVE", KMS_COL_INT, LIVE),
@@ -144,7 +149,7 @@ static const struct kms_table_def tables[] = {
 	{ "page_orders", "Pages allocated, freed and still held, by order", kms_emit_page_orders,
 	  k_porders, k_porders, COLS(c_porders), "order" },
 	{ "slab", "Slab allocations by cache", kms_emit_slab_caches,
-	  k_slab, k_slab, COLS(c_slab), "bytes_alloc" },
+	  k_slab_by, k_slab, COLS(c_slab), "bytes_alloc" },
 	{ "slab_by_callsite", "Slab allocations by call site", kms_emit_slab_allocs,
 	  k_scall, d_scall, COLS(c_scall), "bytes_alloc" },
 	{ "slab_by_process", "Slab allocations by process and cache", kms_emit_slab_allocs,

@@ -100,6 +100,7 @@ struct kms_rows {
 	int				cols[KMS_MAX_COLS];	/* shown, indexes into def->cols */
 	int				ncols;
 	size_t				nrows;
+	size_t				total;		/* rows before the limit cut */
 	struct kms_cell			*cells;		/* nrows * ncols */
 	char				note[256];	/* why a table is empty or partial */
 };

@@ -107,6 +107,8 @@ void out_text_table(FILE *f, const struct kms_rows *r)
 		fprintf(f, "(no rows%s%s)\n", r->note[0] ? ": " : "", r->note);
 	else if (r->note[0])
 		fprintf(f, "(%s)\n", r->note);
+	if (r->nrows < r->total)
+		fprintf(f, "(%zu of %zu rows; --limit 0 shows them all)\n", r->nrows, r->total);
 }
 
 static void csv_str(FILE *f, const char *s)
@@ -210,13 +212,21 @@ cJSON *out_json_row(const struct kms_rows *r, size_t i)
 int out_json_add(cJSON *doc, const struct kms_rows *r)
 {
 	cJSON *tables = cJSON_GetObjectItem(doc, "tables");
-	cJSON *arr = cJSON_AddArrayToObject(tables, r->def->name);
+	cJSON *arr = cJSON_AddArrayToObject(tables, r->def->name), *counts, *one;
 	size_t i;
 
 	if (!arr)
 		return -1;
 	for (i = 0; i < r->nrows; i++)
 		cJSON_AddItemToArray(arr, out_json_row(r, i));
+	counts = cJSON_GetObjectItem(doc, "row_counts");
+	if (!counts)
+		counts = cJSON_AddObjectToObject(doc, "row_counts");
+	one = counts ? cJSON_AddObjectToObject(counts, r->def->name) : NULL;
+	if (one) {
+		cJSON_AddNumberToObject(one, "rows", (double)r->nrows);
+		cJSON_AddNumberToObject(one, "rows_total", (double)r->total);
+	}
 	if (r->note[0]) {
 		cJSON *notes = cJSON_GetObjectItem(doc, "notes");
 

@@ -18,6 +18,7 @@
 #include "base/kms.h"
 #include "base/orders.h"
 #include "cmd/output.h"
+#include "cmd/tableopts.h"
 #include "recipe/recipe.h"
 #include "source/file.h"
 
@@ -36,6 +37,9 @@ struct report {
 	struct kms_decoder	*dec;
 	struct kms_analysis	*an;
 	char			*missing;
+	struct cmd_tableopts	topts;		/* --pid, --comm, --time, --by, --sort, --limit */
+	const char		*cgroup;	/* --cgroup: the recording's cgroup */
+	bool			origin_set;
 };
 
 /* 0, or the error of a failed write to stdout (EPIPE: the reader went away). */
@@ -101,6 +105,10 @@ static int analyse_record(struct tep_handle *tep, struct tep_record *rec, int cp
 	struct report *r = ctx;
 	struct kms_ev ev;
 
+	if (!r->origin_set) {	/* --time counts from the first record, as trace-cmd lists it */
+		kms_analysis_origin(r->an, r->f.first_ts);
+		r->origin_set = true;
+	}
 	if (rec && kms_decode(r->dec, rec, &ev) && kms_analysis_add(r->an, &ev) < 0)
 		return -1;
 	return 0;
@@ -167,6 +175,11 @@ static int print_tables(struct report *r, const struct kms_recipe *rc)
 
 	kms_analysis_scope(r->an, &scope);
 	m.scope = &scope;
+	if (r->cgroup && (!scope.cgroup || strcmp(scope.cgroup, r->cgroup)))
+		return cmd_usage_error(&cmd_report_entry, "--cgroup %s: %s%s", r->cgroup,
+				       scope.cgroup ? "the recording followed cgroup " :
+				       "the recording did not follow a cgroup (record --cgroup)",
+				       scope.cgroup ? scope.cgroup : "");
 	m.source = r->f.path;
 	m.events = r->f.events;
 	m.lost = kms_file_lost(&r->f);
@@ -216,6 +229,9 @@ static int cmd_report(int argc, char **argv)
 		{ "order", required_argument, NULL, 'O' },
 		{ "probe-log", no_argument, NULL, 'L' },
 		{ "buffer", required_argument, NULL, 'B' },
+		{ "pid", required_argument, NULL, CMD_OPT_PID },
+		{ "cgroup", required_argument, NULL, 'G' },
+		CMD_TABLE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -227,7 +243,15 @@ static int cmd_report(int argc, char **argv)
 	char *rpath;
 
 	memset(&r, 0, sizeof(r));
-	while ((opt = getopt_long(argc, argv, ":hi:r:", longopts, NULL)) != -1) {
+	cmd_tableopts_init(&r.topts);
+	while ((opt = getopt_long(argc, argv, ":hi:r:s:", longopts, NULL)) != -1) {
+		ret = cmd_tableopts_option(&cmd_report_entry, &r.topts, opt, optarg);
+		if (ret != 1) {
+			if (ret)
+				return ret;
+			continue;
+		}
+		ret = KMS_EXIT_OK;
 		switch (opt) {
 		case 'h':
 			return cmd_help(&cmd_report_entry);
@@ -254,6 +278,9 @@ static int cmd_report(int argc, char **argv)
 			break;
 		case 'B':
 			r.buffer = optarg;
+			break;
+		case 'G':
+			r.cgroup = optarg;
 			break;
 		case 'O':
 			if (kms_orders_parse(optarg, &r.orders))
@@ -287,6 +314,11 @@ static int cmd_report(int argc, char **argv)
 			cmd_error("%s", kms_strerror());
 			return KMS_EXIT_USAGE;
 		}
+		ret = cmd_tableopts_apply(&cmd_report_entry, &r.topts, rc, r.table, r.json || r.csv);
+		if (ret) {
+			kms_recipe_free(rc);
+			return ret;
+		}
 	}
 	if (kms_file_open(&r.f, path) < 0) {
 		kms_recipe_free(rc);
@@ -313,10 +345,12 @@ static int cmd_report(int argc, char **argv)
 		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
 		if (r.an)
 			kms_analysis_set_orders(r.an, r.orders);
+		if (r.an && kms_analysis_select(r.an, &r.topts.sel) < 0)
+			ret = cmd_core_error();
 		r.rc = rc;
 		r.missing = missing_events(rc, r.f.tep);
 		names = kms_recipe_probe_names(rc);
-		if (!r.an || !names || kms_decoder_add_probes(r.dec, rc->kprobes, rc->nr_kprobes) < 0 ||
+		if (ret || !r.an || !names || kms_decoder_add_probes(r.dec, rc->kprobes, rc->nr_kprobes) < 0 ||
 		    kms_analysis_set_probes(r.an, names, rc->nr_kprobes) < 0)
 			ret = cmd_core_error();
 		else if (r.probe_log)
