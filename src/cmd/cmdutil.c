@@ -110,8 +110,10 @@ static int setup_probes(struct kms_session *s, const void *arg)
 int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 		     const char *arg)
 {
+	char *dup, *tok, *save = NULL;
 	unsigned long v;
 	pid_t *tmp;
+	int ret = 0;
 
 	if (opt == 'C') {
 		if (sc->cgroup)
@@ -124,16 +126,28 @@ int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 			return cmd_usage_error(e, "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", arg);
 		return 0;
 	}
-	if (kms_parse_uint(arg, INT_MAX, &v) || !v)
-		return cmd_usage_error(e, "-p: invalid pid '%s'", arg);
-	if (kill(v, 0) < 0 && errno == ESRCH)
-		return cmd_usage_error(e, "-p: no process %lu", v);
-	tmp = realloc(sc->pids, (sc->nr_pids + 1) * sizeof(*tmp));
-	if (!tmp)
+	dup = strdup(arg);
+	if (!dup)
 		return cmd_error("out of memory");
-	sc->pids = tmp;
-	sc->pids[sc->nr_pids++] = v;
-	return 0;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (kms_parse_uint(tok, INT_MAX, &v) || !v) {
+			ret = cmd_usage_error(e, "-p: invalid pid '%s'", tok);
+			break;
+		}
+		if (kill(v, 0) < 0 && errno == ESRCH) {
+			ret = cmd_usage_error(e, "-p: no process %lu", v);
+			break;
+		}
+		tmp = realloc(sc->pids, (sc->nr_pids + 1) * sizeof(*tmp));
+		if (!tmp) {
+			ret = cmd_error("out of memory");
+			break;
+		}
+		sc->pids = tmp;
+		sc->pids[sc->nr_pids++] = v;
+	}
+	free(dup);
+	return ret;
 }
 
 int cmd_options_end(int argc, char **argv)

@@ -462,7 +462,7 @@ const struct cmd_entry cmd_record_entry = {
 	.usage =
 	"usage: kmemscope record [-h] [-r RECIPE] [-o FILE] [-e EVENT [-f FILTER]]...\n"
 	"                        [-b KIB] [-d SECONDS] [--order SET] [--mode MODE] [-q]\n"
-	"                        [-p PID]... [-- COMMAND [ARGS]]\n"
+	"                        [-p PID[,PID]... | --cgroup DIR | -- COMMAND [ARGS]]\n"
 	"\n"
 	"Records kernel memory events in a private tracefs instance and writes a\n"
 	"trace.dat (version 6) file that trace-cmd report also reads. Without -p\n"
@@ -480,7 +480,10 @@ const struct cmd_entry cmd_record_entry = {
 	"  -d, --duration SECONDS  stop after this many seconds\n"
 	"  --order SET             only page allocations and frees of these orders, filtered\n"
 	"                          in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
-	"  -p, --pid PID           trace only this process (repeatable)\n"
+	"  -p, --pid PID           trace only these processes and their descendants\n"
+	"                          (repeatable, or PID,PID,...)\n"
+	"  --cgroup DIR            trace the tasks of this cgroup (v2, or a v1 hierarchy's\n"
+	"                          directory), those that join it later, and descendants\n"
 	"  -q, --quiet             no status line and no summary\n"
 	"  -- COMMAND              run COMMAND and trace it and its children\n"
 	"  -h, --help              show this help\n",

@@ -376,6 +376,8 @@ const struct cmd_entry cmd_report_entry = {
 	.usage =
 	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
 	"                        [--order SET] [--buffer NAME] [--events | --probe-log]\n"
+	"                        [--pid PIDS] [--comm NAMES] [--cgroup DIR]\n"
+	"                        [--time START,END] [--by KEYS] [-s COLUMN] [--limit N]\n"
 	"                        [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
@@ -395,6 +397,15 @@ const struct cmd_entry cmd_report_entry = {
 	"  --probe-log          print the recipe's page_owner probe hits in seed 001's\n"
 	"                       line format: page_owner info {set}: timestamp= pid= proc_name=\n"
 	"  --events             print every event in the line format of trace-cmd report\n"
+	"  --pid PIDS           count only these processes (comma-separated)\n"
+	"  --comm NAMES         count only processes of these names (comma-separated)\n"
+	"  --cgroup DIR         the cgroup the recording followed (record --cgroup)\n"
+	"  --time START,END     count only events this many seconds after the first\n"
+	"                       record (either may be left out: 2, or ,10)\n"
+	"  --by KEYS            group --table's table by these keys (e.g. comm,cache)\n"
+	"  -s, --sort COLUMN    sort the tables that have this column by it\n"
+	"  --limit N            at most N rows a table (0: all); --json and --csv carry\n"
+	"                       every row unless --limit is given\n"
 	"  -h, --help           show this help\n",
 	.exec = cmd_report,
 };

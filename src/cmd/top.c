@@ -26,6 +26,7 @@
 #include "cmd/output.h"
 #include "source/live.h"
 #include "cmd/prom.h"
+#include "cmd/tableopts.h"
 #include "source/procinfo.h"
 #include "recipe/recipe.h"
 #include "tracefs/session.h"
@@ -45,6 +46,8 @@ struct top {
 	struct kms_analysis	*an;
 	struct kms_procinfo	*pi;
 	struct kms_event_spec	*specs;		/* the recipe's events */
+	struct cmd_tableopts	topts;		/* --comm, --time, --by, --sort, --limit */
+	const char		*table;		/* --table NAME */
 };
 
 /* The recipe's events as event specs for the live source. */
@@ -115,6 +118,8 @@ static int show(struct top *t, bool tty)
 	for (i = 0; i < t->rc->nr_tables; i++) {
 		struct kms_rows rows;
 
+		if (t->table && strcmp(t->table, t->rc->tables[i].def->name))
+			continue;
 		if (kms_analysis_table(t->an, &t->rc->tables[i], &rows) < 0) {
 			cJSON_Delete(doc);
 			return -1;
@@ -149,6 +154,8 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "cgroup", required_argument, NULL, 'C' },
 		{ "textfile", required_argument, NULL, 'X' },
 		{ "textfile-top", required_argument, NULL, 'N' },
+		{ "table", required_argument, NULL, 'T' },
+		CMD_TABLE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -156,7 +163,14 @@ static int parse_args(struct top *t, int argc, char **argv)
 	int opt, ret, nopt = cmd_options_end(argc, argv);
 
 	t->interval = 2;
-	while ((opt = getopt_long(nopt, argv, ":hr:d:n:p:", longopts, NULL)) != -1) {
+	cmd_tableopts_init(&t->topts);
+	while ((opt = getopt_long(nopt, argv, ":hr:d:n:p:s:", longopts, NULL)) != -1) {
+		ret = cmd_tableopts_option(&cmd_top_entry, &t->topts, opt, optarg);
+		if (ret != 1) {
+			if (ret)
+				return ret;
+			continue;
+		}
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -181,6 +195,9 @@ static int parse_args(struct top *t, int argc, char **argv)
 			break;
 		case 'J':
 			t->json = true;
+			break;
+		case 'T':
+			t->table = optarg;
 			break;
 		case 'X':
 			if (prom_init(&t->prom, optarg) < 0)
@@ -227,6 +244,8 @@ static int setup(struct top *t)
 	if (!t->an)
 		return -1;
 	kms_analysis_set_orders(t->an, t->sc.orders);
+	if (kms_analysis_select(t->an, &t->topts.sel) < 0)
+		return -1;
 	names = kms_recipe_probe_names(t->rc);
 	ret = names ? kms_analysis_set_probes(t->an, names, t->rc->nr_kprobes) : -1;
 	free(names);
@@ -265,6 +284,15 @@ static int cmd_top(int argc, char **argv)
 	t.rc = cmd_load_recipe(t.recipe_name ? t.recipe_name : "overview", 1, &status);
 	if (!t.rc)
 		goto out;
+	status = cmd_tableopts_apply(&cmd_top_entry, &t.topts, t.rc, t.table, t.json);
+	if (status)
+		goto out;
+	if (t.table && !kms_table_find(t.table)) {
+		status = cmd_usage_error(&cmd_top_entry, "--table: no table '%s' (see kmemscope list)",
+					 t.table);
+		goto out;
+	}
+	status = KMS_EXIT_ERROR;
 	if (recipe_specs(&t) < 0 || setup(&t) < 0) {
 		status = cmd_core_error();
 		goto out;
@@ -330,7 +358,9 @@ const struct cmd_entry cmd_top_entry = {
 	.usage =
 	"usage: kmemscope top [-h] [-r RECIPE] [-d SECONDS] [-n COUNT] [--json]\n"
 	"                     [--textfile DIR [--textfile-top N]] [--order SET]\n"
-	"                     [-p PID]... [-- COMMAND [ARGS]]\n"
+	"                     [--table NAME] [--comm NAMES] [--time START,END]\n"
+	"                     [--by KEYS] [-s COLUMN] [--limit N]\n"
+	"                     [-p PID[,PID]... | --cgroup DIR | -- COMMAND [ARGS]]\n"
 	"\n"
 	"Traces the recipe's events in a private tracefs instance and prints its\n"
 	"tables every interval, cumulative since the start: redrawn in place on a\n"
@@ -349,7 +379,16 @@ const struct cmd_entry cmd_top_entry = {
 	"                       the rest are summed as \"other\"\n"
 	"  --order SET          only page allocations and frees of these orders, filtered\n"
 	"                       in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
-	"  -p, --pid PID        trace only this process (repeatable)\n"
+	"  --table NAME         only this table of the recipe\n"
+	"  --comm NAMES         count only processes of these names (comma-separated)\n"
+	"  --time START,END     count only events this many seconds after the start\n"
+	"  --by KEYS            group --table's table by these keys (e.g. comm,cache)\n"
+	"  -s, --sort COLUMN    sort the tables that have this column by it\n"
+	"  --limit N            at most N rows a table (0: all; --json: all by default)\n"
+	"  -p, --pid PID        trace only these processes and their descendants\n"
+	"                       (repeatable, or PID,PID,...)\n"
+	"  --cgroup DIR         trace the tasks of this cgroup (v2, or a v1 hierarchy's\n"
+	"                       directory), those that join it later, and descendants\n"
 	"  -- COMMAND           run COMMAND and trace it and its children\n"
 	"  -h, --help           show this help\n",
 	.exec = cmd_top,
