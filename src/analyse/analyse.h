@@ -40,6 +40,8 @@ void kms_analysis_set_orders(struct kms_analysis *a, uint64_t mask);
 int kms_analysis_set_probes(struct kms_analysis *a, const char *const *names, int nr);
 /* The page size of the data, in bytes, when the caller knows better than tep. */
 int kms_analysis_set_page_size(struct kms_analysis *a, unsigned int bytes);
+/* The NUMA node of each CPU (default: this machine's), for the cross_node columns. */
+int kms_analysis_set_cpu_nodes(struct kms_analysis *a, const int *node, int nr);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 
