@@ -20,6 +20,7 @@
 #include "cmd/output.h"
 #include "recipe/recipe.h"
 #include "source/file.h"
+#include "cmd/timeline.h"
 
 struct report {
 	struct kms_file		f;
@@ -32,6 +33,7 @@ struct report {
 	const char		*buffer;	/* --buffer NAME */
 	const char		*recipe;
 	uint64_t		orders;
+	struct tl_opts		tl;		/* --interval, --plot (timeline.c) */
 	struct trace_seq	seq;
 	struct kms_decoder	*dec;
 	struct kms_analysis	*an;
@@ -213,6 +215,8 @@ static int cmd_report(int argc, char **argv)
 		{ "order", required_argument, NULL, 'O' },
 		{ "probe-log", no_argument, NULL, 'L' },
 		{ "buffer", required_argument, NULL, 'B' },
+		{ "interval", required_argument, NULL, 'N' },
+		{ "plot", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -252,6 +256,15 @@ static int cmd_report(int argc, char **argv)
 		case 'B':
 			r.buffer = optarg;
 			break;
+		case 'N':
+			r.tl.interval_s = strtod(optarg, &rpath);
+			if (*rpath || !(r.tl.interval_s >= 0.000001 && r.tl.interval_s <= 86400))
+				return cmd_usage_error(&cmd_report_entry,
+						       "--interval: invalid seconds '%s'", optarg);
+			break;
+		case 'P':
+			r.tl.plot = optarg;
+			break;
 		case 'O':
 			if (kms_orders_parse(optarg, &r.orders))
 				return cmd_usage_error(&cmd_report_entry,
@@ -276,6 +289,15 @@ static int cmd_report(int argc, char **argv)
 		return cmd_usage_error(&cmd_report_entry, "--csv prints one table: name it with --table");
 	if (r.events && (r.json || r.csv || r.recipe || r.table))
 		return cmd_usage_error(&cmd_report_entry, "--events prints events, not tables");
+	if (r.tl.interval_s > 0 || r.tl.plot) {
+		if (r.events || r.csv || r.probe_log || r.buffer || r.orders)
+			return cmd_usage_error(&cmd_report_entry,
+					       "--interval and --plot take only -r, --table and --json");
+		r.tl.recipe = r.recipe;
+		r.tl.table = r.table;
+		r.tl.json = r.json;
+		return report_timeline(path, &r.tl);
+	}
 	if (!r.events) {
 		rpath = kms_recipe_locate(r.recipe ? r.recipe : "overview");
 		rc = rpath ? kms_recipe_parse(rpath, NULL) : NULL;
@@ -339,7 +361,7 @@ const struct cmd_entry cmd_report_entry = {
 	.usage =
 	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
 	"                        [--order SET] [--buffer NAME] [--events | --probe-log]\n"
-	"                        [-i FILE | FILE]\n"
+	"                        [--interval SECONDS] [--plot FILE.svg] [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
 	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
@@ -358,6 +380,10 @@ const struct cmd_entry cmd_report_entry = {
 	"  --probe-log          print the recipe's page_owner probe hits in seed 001's\n"
 	"                       line format: page_owner info {set}: timestamp= pid= proc_name=\n"
 	"  --events             print every event in the line format of trace-cmd report\n"
+	"  --interval SECONDS   print the tables of each interval of SECONDS (counts in it)\n"
+	"  --plot FILE.svg      draw page allocations by order, slab bytes of the top\n"
+	"                       caches and faults of the top processes per second\n"
+	"                       against time into a self-contained SVG\n"
 	"  -h, --help           show this help\n",
 	.exec = cmd_report,
 };
