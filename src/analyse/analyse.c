@@ -27,7 +27,10 @@ static int init_maps(struct kms_analysis *a)
 	       kms_hmap_init(&a->slabinfo, 4, sizeof(struct si_val)) ||
 	       kms_hmap_init(&a->gfp_names, 8, 4) ||
 	       kms_hmap_init(&a->probes, sizeof(struct probe_key), 8) ||
-	       kms_hmap_init(&a->probe_orders, sizeof(struct probe_key), 8) ? -1 : 0;
+	       kms_hmap_init(&a->probe_orders, sizeof(struct probe_key), 8) ||
+	       kms_hmap_init(&a->page_live, 8, 4) || kms_hmap_init(&a->page_req, 4, sizeof(struct pr_val)) ||
+	       kms_hmap_init(&a->slab_life, sizeof(struct lt_key), 8) ||
+	       kms_hmap_init(&a->snaps, sizeof(struct sn_key), sizeof(struct sn_val)) ? -1 : 0;
 }
 
 /* The page size of the data: the recording's header, else this machine's. */
@@ -59,7 +62,7 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 		a->ops = *ops;
 	a->page_size = data_page_size(tep);
 	a->long_size = data_long_size(tep);
-	if (kms_strtab_init(&a->strs) || init_maps(a)) {
+	if (kms_strtab_init(&a->strs) || init_maps(a) || kms_analysis_host_nodes(a)) {
 		kms_analysis_free(a);
 		goto nomem;
 	}
@@ -88,6 +91,11 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->gfp_names);
 	kms_hmap_free(&a->probes);
 	kms_hmap_free(&a->probe_orders);
+	kms_hmap_free(&a->page_live);
+	kms_hmap_free(&a->page_req);
+	kms_hmap_free(&a->slab_life);
+	kms_hmap_free(&a->snaps);
+	free(a->cpu_node);
 	free(a->probe_names);
 	free(a->sel_pids);
 	free(a->sel_comms);

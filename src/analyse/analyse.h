@@ -77,6 +77,8 @@ void kms_analysis_origin(struct kms_analysis *a, unsigned long long ts);
 unsigned long long kms_analysis_unselected(const struct kms_analysis *a);
 /* The scope and the events it dropped. */
 void kms_analysis_scope(const struct kms_analysis *a, struct kms_scope_info *si);
+/* The NUMA node of each CPU (default: this machine's), for the cross_node columns. */
+int kms_analysis_set_cpu_nodes(struct kms_analysis *a, const int *node, int nr);
 /* Number of events fed. */
 unsigned long long kms_analysis_events(const struct kms_analysis *a);
 

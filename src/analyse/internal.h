@@ -30,11 +30,17 @@ enum { SRC_EVENT, SRC_SIZECLASS, SRC_INFERRED, SRC_UNKNOWN };
 struct pa_key { int32_t pid, order, mt, pad; uint64_t gfp; };
 struct cnt2 { uint64_t count, pages; };
 struct sl_key { uint32_t cache, src; int32_t pid; uint32_t pad; uint64_t call_site; };
-struct sl_val { int64_t allocs, frees, live; uint64_t bytes_req, bytes_alloc; };
+struct sl_val { int64_t allocs, frees, live; uint64_t bytes_req, bytes_alloc;
+		 int64_t cross_cpu, cross_node; };
 struct ft_val { uint64_t faults, user, kernel, read, write, exec; };
 struct fm_key { int32_t pid; uint32_t map; };
 struct probe_key { int32_t probe, pid; };
-struct live_val { struct sl_key k; uint64_t req, alloc; };
+struct live_val { struct sl_key k; uint64_t req, alloc, ts; int32_t cpu, pad; };
+/* views.c: page requests by order, object lifetimes, /proc snapshot values */
+struct pr_val { uint64_t failed, freed, free_only; };
+struct lt_key { uint32_t cache, bucket; uint64_t call_site; };
+struct sn_key { uint32_t kind, name; int32_t node, order; };
+struct sn_val { int64_t before, after; int32_t has_before, has_after; uint32_t unit, pad; };
 struct pi_val {
 	uint32_t	comm;
 	int32_t		mem_known;
@@ -83,6 +89,13 @@ struct kms_analysis {
 	bool			have_origin;
 	unsigned long long	origin;
 	unsigned long long	unselected;
+	struct kms_hmap		page_live;	/* u64 pfn -> int32 order: pages not yet freed */
+	struct kms_hmap		page_req;	/* int32 order -> pr_val */
+	struct kms_hmap		slab_life;	/* lt_key -> u64 frees */
+	struct kms_hmap		snaps;		/* sn_key -> sn_val (buddyinfo, meminfo, vmstat) */
+	int			*cpu_node;	/* NUMA node by CPU, nr_cpu_node of them */
+	int			nr_cpu_node;
+	int			no_pfn;		/* page events without a pfn field */
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
 };
@@ -145,6 +158,30 @@ int kms_emit_slab_caches(struct kms_proj *p);
 int kms_emit_slab_allocs(struct kms_proj *p);
 void kms_col_waste_pct(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 void kms_col_name_source(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+int64_t kms_sym_of(struct kms_analysis *a, uint64_t addr);
+
+/* snapviews.c */
+int kms_snapview_add(struct kms_analysis *a, const char *buf, int n);
+int kms_frag_index(const long long *nr_free, int nr_orders, int order);
+int kms_emit_buddyinfo(struct kms_proj *p);
+int kms_emit_meminfo(struct kms_proj *p);
+int kms_emit_vmstat(struct kms_proj *p);
+void kms_col_frag_before(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_frag_after(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_unit(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+
+/* views.c */
+int kms_node_of_cpu(const struct kms_analysis *a, int cpu);
+int kms_analysis_host_nodes(struct kms_analysis *a);
+int kms_slab_life_add(struct kms_analysis *a, uint32_t cache, uint64_t call_site, int64_t ns);
+int kms_emit_slab_lifetime(struct kms_proj *p);
+void kms_col_lifetime(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+int kms_page_req_add(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_emit_page_reqs(struct kms_proj *p);
+void kms_col_alloc_only(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_pfn_count(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_migratetype_name(struct kms_proj *p, const struct kms_group *g,
+			      struct kms_cell *c);
 
 /* faults.c */
 int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev);
@@ -172,5 +209,6 @@ int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_emit_slabinfo(struct kms_proj *p);
 void kms_col_delta(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 void kms_col_delta_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_delta_bytes(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 
 #endif

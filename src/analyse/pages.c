@@ -77,6 +77,8 @@ int kms_pages_add(struct kms_analysis *a, const struct kms_ev *ev)
 
 	if (ev->order > KMS_MAX_ORDER)
 		return 0;
+	if (kms_page_req_add(a, ev) < 0)
+		return -1;
 	if (ev->type == KMS_EV_PAGE_ALLOC) {
 		struct pa_key k = { .pid = ev->pid, .order = ev->order,
 				    .mt = ev->migratetype, .gfp = ev->gfp };
@@ -127,7 +129,7 @@ int kms_emit_page_orders(struct kms_proj *p)
 	void *vp;
 	size_t pos = 0;
 
-	if (kms_emit_page_allocs(p))
+	if (kms_emit_page_allocs(p) || kms_emit_page_reqs(p))
 		return -1;
 	while (kms_hmap_next(&p->a->page_free, &pos, &kp, &vp)) {
 		const struct cnt2 *c = vp;

@@ -67,11 +67,13 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	if (!v)
 		return -1;
 	v->allocs++;
-	v->live++;
 	v->bytes_req += ev->bytes_req;
 	v->bytes_alloc += ev->bytes_alloc;
-	if (!ev->ptr)
+	if (ev->node >= 0 && ev->node != kms_node_of_cpu(a, ev->cpu))
+		v->cross_node++;
+	if (!ev->ptr)	/* a kprobe without the address: its free cannot be matched */
 		return 0;
+	v->live++;
 	old = kms_hmap_get(&a->live, &ev->ptr, NULL);
 	if (!old)
 		return -1;
@@ -84,6 +86,8 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	old->k = k;
 	old->req = ev->bytes_req;
 	old->alloc = ev->bytes_alloc;
+	old->ts = ev->ts;
+	old->cpu = ev->cpu;
 	return 0;
 }
 
@@ -122,7 +126,12 @@ int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev)
 			nv->allocs++;
 			nv->bytes_req += lk->req;
 			nv->bytes_alloc += lk->alloc;
+			v = nv;
 		}
+		if (ev->cpu != lk->cpu && v)
+			v->cross_cpu++;	/* freed on another CPU than it was allocated on */
+		if (kms_slab_life_add(a, k.cache, k.call_site, ev->ts - lk->ts) < 0)
+			return -1;
 		fk.cache = k.cache;
 		fk.src = k.src;
 		kms_hmap_del(&a->live, &ev->ptr);
@@ -147,7 +156,7 @@ int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev)
 }
 
 /* Symbolised call site, cached per address. */
-static int64_t sym_of(struct kms_analysis *a, uint64_t addr)
+int64_t kms_sym_of(struct kms_analysis *a, uint64_t addr)
 {
 	uint32_t *id;
 	char buf[160];
@@ -185,7 +194,7 @@ static int emit_slab(struct kms_proj *p, bool with_frees)
 		if (!with_frees && !v->allocs)
 			continue;
 		f[KMS_SLOT_CACHE] = k->cache;
-		f[KMS_SLOT_CALL_SITE] = sym_of(a, k->call_site);
+		f[KMS_SLOT_CALL_SITE] = kms_sym_of(a, k->call_site);
 		f[KMS_SLOT_PID] = k->pid;
 		f[KMS_SLOT_COMM] = k->pid >= 0 ? kms_comm_of(a, k->pid) : 0;
 		f[KMS_SLOT_ALLOCS] = v->allocs;
@@ -194,6 +203,8 @@ static int emit_slab(struct kms_proj *p, bool with_frees)
 		f[KMS_SLOT_BYTES_REQ] = v->bytes_req;
 		f[KMS_SLOT_BYTES_ALLOC] = v->bytes_alloc;
 		f[KMS_SLOT_NAME_SOURCE] = k->src;
+		f[KMS_SLOT_CROSS_CPU] = v->cross_cpu;
+		f[KMS_SLOT_CROSS_NODE] = v->cross_node;
 		if (kms_proj_add(p, f))
 			return -1;
 	}

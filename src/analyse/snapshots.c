@@ -62,8 +62,10 @@ int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev)
 	int n = ev->buf_len, after;
 	const char *p;
 
-	if (!ev->buf || n <= (int)sizeof(tag) || memcmp(ev->buf, tag, sizeof(tag) - 1))
+	if (!ev->buf)
 		return 0;
+	if (n <= (int)sizeof(tag) || memcmp(ev->buf, tag, sizeof(tag) - 1))
+		return kms_snapview_add(a, ev->buf, n);	/* buddyinfo, meminfo, vmstat */
 	p = ev->buf + sizeof(tag) - 1;
 	n -= sizeof(tag) - 1;
 	if (n > 6 && !memcmp(p, "after ", 6)) {
@@ -118,4 +120,12 @@ void kms_col_delta_kib(struct kms_proj *p, const struct kms_group *g, struct kms
 	uint64_t delta = g->sum[KMS_SLOT_AFTER] - g->sum[KMS_SLOT_BEFORE];
 
 	c->i = (int64_t)(delta * g->sum[KMS_SLOT_OBJSIZE]) / 1024;
+}
+
+/* delta_bytes: that change in bytes, exact (delta_kib is cut to whole KiB). */
+void kms_col_delta_bytes(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c)
+{
+	uint64_t delta = g->sum[KMS_SLOT_AFTER] - g->sum[KMS_SLOT_BEFORE];
+
+	c->i = (int64_t)(delta * g->sum[KMS_SLOT_OBJSIZE]);
 }

@@ -16,12 +16,16 @@
 #define SLOT(n, t, ty, s)	{ .name = n, .title = t, .type = ty, .slot = KMS_SLOT_##s }
 #define DERIVED(n, t, ty, fn)	{ .name = n, .title = t, .type = ty, .derive = fn }
 #define COL(n, t, ty)		{ .name = n, .title = t, .type = ty }
+/* A column JSON and CSV keep while text shows a finer one beside it. */
+#define MACHINE(n, t, ty, s)	{ .name = n, .title = t, .type = ty, .slot = KMS_SLOT_##s, \
+				  .flags = KMS_COL_NO_TEXT }
 
 static const char *const k_pages[] = { "order", "migratetype", "gfp", "pid", "comm", NULL };
 static const char *const d_pages[] = { "order", "migratetype", NULL };
 static const struct kms_col_def c_pages[] = {
 	SLOT("order", "ORDER", KMS_COL_INT, ORDER),
-	SLOT("migratetype", "MIGRATETYPE", KMS_COL_INT, MIGRATETYPE),
+	MACHINE("migratetype", "MIGRATETYPE", KMS_COL_INT, MIGRATETYPE),
+	DERIVED("migratetype_name", "MIGRATETYPE", KMS_COL_STR, kms_col_migratetype_name),
 	SLOT("gfp", "GFP", KMS_COL_STR, GFP),
 	SLOT("pid", "PID", KMS_COL_INT, PID),
 	SLOT("comm", "COMM", KMS_COL_STR, COMM),
@@ -49,6 +53,11 @@ static const struct kms_col_def c_porders[] = {
 	SLOT("free_pages", "FREE_PAGES", KMS_COL_INT, FREE_PAGES),
 	DERIVED("net_pages", "NET_PAGES", KMS_COL_INT, kms_col_net_pages),
 	DERIVED("net_kib", "NET_SIZE", KMS_COL_KIB, kms_col_net_kib),
+	DERIVED("alloc_only", "ALLOC_ONLY", KMS_COL_INT, kms_col_alloc_only),
+	{ .name = "free_only", .title = "FREE_ONLY", .type = KMS_COL_INT,
+	  .slot = KMS_SLOT_FREE_ONLY, .derive = kms_col_pfn_count },
+	{ .name = "failed", .title = "FAILED", .type = KMS_COL_INT,
+	  .slot = KMS_SLOT_FAILED, .derive = kms_col_pfn_count },
 };
 
 static const char *const k_slab[] = { "cache", NULL };
@@ -65,6 +74,8 @@ static const struct kms_col_def c_slab[] = {
 	SLOT("bytes_req", "REQUESTED", KMS_COL_BYTES, BYTES_REQ),
 	SLOT("bytes_alloc", "ALLOCATED", KMS_COL_BYTES, BYTES_ALLOC),
 	DERIVED("waste_pct", "WASTE%", KMS_COL_PCT, kms_col_waste_pct),
+	SLOT("cross_cpu", "X_CPU", KMS_COL_INT, CROSS_CPU),
+	SLOT("cross_node", "X_NODE", KMS_COL_INT, CROSS_NODE),
 	DERIVED("name_source", "NAME_FROM", KMS_COL_STR, kms_col_name_source),
 };
 
@@ -77,6 +88,18 @@ static const struct kms_col_def c_scall[] = {
 	SLOT("bytes_req", "REQUESTED", KMS_COL_BYTES, BYTES_REQ),
 	SLOT("bytes_alloc", "ALLOCATED", KMS_COL_BYTES, BYTES_ALLOC),
 	DERIVED("waste_pct", "WASTE%", KMS_COL_PCT, kms_col_waste_pct),
+	SLOT("cross_cpu", "X_CPU", KMS_COL_INT, CROSS_CPU),
+	SLOT("cross_node", "X_NODE", KMS_COL_INT, CROSS_NODE),
+};
+
+static const char *const k_slife[] = { "cache", "call_site", "lifetime_ns", NULL };
+static const char *const d_slife[] = { "cache", "lifetime_ns", NULL };
+static const struct kms_col_def c_slife[] = {
+	SLOT("cache", "CACHE", KMS_COL_STR, CACHE),
+	SLOT("call_site", "CALL_SITE", KMS_COL_STR, CALL_SITE),
+	MACHINE("lifetime_ns", "LIFETIME_NS", KMS_COL_INT, LIFETIME),
+	DERIVED("lifetime", "LIFETIME", KMS_COL_STR, kms_col_lifetime),
+	SLOT("frees", "FREES", KMS_COL_INT, FREES),
 };
 
 static const char *const k_sproc[] = { "pid", "comm", "cache", NULL };
@@ -96,7 +119,39 @@ static const struct kms_col_def c_slabinfo[] = {
 	  .flags = KMS_COL_ABS_SORT },
 	SLOT("objsize", "OBJSIZE", KMS_COL_BYTES, OBJSIZE),
 	{ .name = "delta_kib", .title = "DELTA_SIZE", .type = KMS_COL_KIB,
-	  .derive = kms_col_delta_kib, .flags = KMS_COL_ABS_SORT },
+	  .derive = kms_col_delta_kib, .flags = KMS_COL_ABS_SORT | KMS_COL_NO_TEXT },
+	{ .name = "delta_bytes", .title = "DELTA_SIZE", .type = KMS_COL_BYTES,
+	  .derive = kms_col_delta_bytes, .flags = KMS_COL_ABS_SORT },
+};
+
+static const char *const k_buddy[] = { "node", "zone", "order", NULL };
+static const struct kms_col_def c_buddy[] = {
+	SLOT("node", "NODE", KMS_COL_INT, NODE),
+	SLOT("zone", "ZONE", KMS_COL_STR, ZONE),
+	SLOT("order", "ORDER", KMS_COL_INT, ORDER),
+	SLOT("before", "FREE_BEFORE", KMS_COL_INT, BEFORE),
+	SLOT("after", "FREE_AFTER", KMS_COL_INT, AFTER),
+	DERIVED("delta", "DELTA", KMS_COL_INT, kms_col_delta),
+	DERIVED("frag_before", "FRAG_BEFORE", KMS_COL_RATIO, kms_col_frag_before),
+	DERIVED("frag_after", "FRAG_AFTER", KMS_COL_RATIO, kms_col_frag_after),
+};
+
+static const char *const k_field[] = { "field", NULL };
+static const struct kms_col_def c_field[] = {
+	SLOT("field", "FIELD", KMS_COL_STR, FIELD),
+	SLOT("before", "BEFORE", KMS_COL_INT, BEFORE),
+	SLOT("after", "AFTER", KMS_COL_INT, AFTER),
+	{ .name = "delta", .title = "DELTA", .type = KMS_COL_INT, .derive = kms_col_delta,
+	  .flags = KMS_COL_ABS_SORT },
+	DERIVED("unit", "UNIT", KMS_COL_STR, kms_col_unit),
+};
+
+static const struct kms_col_def c_vmstat[] = {
+	SLOT("field", "FIELD", KMS_COL_STR, FIELD),
+	SLOT("before", "BEFORE", KMS_COL_INT, BEFORE),
+	SLOT("after", "AFTER", KMS_COL_INT, AFTER),
+	{ .name = "delta", .title = "DELTA", .type = KMS_COL_INT, .derive = kms_col_delta,
+	  .flags = KMS_COL_ABS_SORT },
 };
 
 static const char *const k_faults[] = { "pid", "comm", NULL };
@@ -154,8 +209,16 @@ static const struct kms_table_def tables[] = {
 	  k_scall, d_scall, COLS(c_scall), "bytes_alloc" },
 	{ "slab_by_process", "Slab allocations by process and cache", kms_emit_slab_allocs,
 	  k_sproc, k_sproc, COLS(c_sproc), "bytes_alloc" },
+	{ "slab_lifetime", "Slab object lifetimes (alloc to free), log2 histogram",
+	  kms_emit_slab_lifetime, k_slife, d_slife, COLS(c_slife), "cache" },
 	{ "slabinfo", "/proc/slabinfo active objects before and after", kms_emit_slabinfo,
 	  k_slab, k_slab, COLS(c_slabinfo), "delta" },
+	{ "buddyinfo", "/proc/buddyinfo free blocks and fragmentation index before and after",
+	  kms_emit_buddyinfo, k_buddy, k_buddy, COLS(c_buddy), "node" },
+	{ "meminfo", "/proc/meminfo before and after", kms_emit_meminfo,
+	  k_field, k_field, COLS(c_field), "delta" },
+	{ "vmstat", "/proc/vmstat counters that changed", kms_emit_vmstat,
+	  k_field, k_field, COLS(c_vmstat), "delta" },
 	{ "faults", "Page faults by process", kms_emit_faults,
 	  k_faults, k_faults, COLS(c_faults), "faults" },
 	{ "faults_by_mapping", "Page faults by process and mapping", kms_emit_fault_mappings,

@@ -21,6 +21,7 @@ enum kms_col_type {
 	KMS_COL_BYTES,	/* integer bytes, printed with human units in text */
 	KMS_COL_PCT,	/* double, percent */
 	KMS_COL_HEX,	/* address */
+	KMS_COL_RATIO,	/* double, three decimals (the fragmentation index) */
 };
 
 /*
@@ -45,6 +46,12 @@ enum kms_slot {
 	KMS_SLOT_EXEC,
 	/* probes */
 	KMS_SLOT_HITS,
+	/* slab cross-CPU/node and lifetimes, page requests (analyse/views.c) */
+	KMS_SLOT_CROSS_CPU, KMS_SLOT_CROSS_NODE, KMS_SLOT_LIFETIME,
+	KMS_SLOT_FAILED, KMS_SLOT_ALLOC_FREED, KMS_SLOT_FREE_ONLY,
+	/* buddyinfo, meminfo, vmstat snapshots (analyse/snapviews.c) */
+	KMS_SLOT_NODE, KMS_SLOT_ZONE, KMS_SLOT_FIELD, KMS_SLOT_UNIT,
+	KMS_SLOT_FRAG_BEFORE, KMS_SLOT_FRAG_AFTER,
 	KMS_SLOT__MAX
 };
 
@@ -60,6 +67,7 @@ struct kms_proj;	/* a table being built (analyse/internal.h) */
 struct kms_group;	/* one of its rows: its keys and summed facts */
 
 #define KMS_COL_ABS_SORT	(1 << 0)	/* sorts by magnitude: the largest change first */
+#define KMS_COL_NO_TEXT		(1 << 1)	/* JSON and CSV only: text shows a finer column */
 
 struct kms_col_def {
 	const char		*name;	/* JSON/CSV key and sort name */

@@ -35,6 +35,7 @@ extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_pagemap_entry;
+extern const struct cmd_entry cmd_diff_entry;
 
 /* Print "kmemscope: msg" to stderr; returns KMS_EXIT_ERROR. */
 int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

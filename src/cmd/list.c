@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/listhost.h"
 #include "base/kms.h"
 #include "recipe/recipe.h"
 #include "analyse/table.h"
@@ -65,17 +66,26 @@ static int cmd_list(int argc, char **argv)
 	size_t nr, j;
 
 	static const struct option longopts[] = {
+		{ "events", no_argument, NULL, 'E' },
+		{ "probes", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int what = 0;
 
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (opt == 'h')
 			return cmd_help(&cmd_list_entry);
-		return cmd_option_error(&cmd_list_entry, opt, argv);
+		if (opt != 'E' && opt != 'P')
+			return cmd_option_error(&cmd_list_entry, opt, argv);
+		if (what && what != opt)
+			return cmd_usage_error(&cmd_list_entry, "choose one of --events and --probes");
+		what = opt;
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_list_entry, "unexpected argument '%s'", argv[optind]);
+	if (what)
+		return what == 'E' ? list_events() : list_probes();
 	printf("Recipes (use with -r NAME):\n");
 	for (dirs = kms_recipe_dirs(); dirs && *dirs; dirs++)
 		list_dir(*dirs, &seen, &nseen);
@@ -95,11 +105,15 @@ const struct cmd_entry cmd_list_entry = {
 	.name = "list",
 	.summary = "list the shipped recipes and the tables they can print",
 	.usage =
-	"usage: kmemscope list [-h]\n"
+	"usage: kmemscope list [-h] [--events | --probes]\n"
 	"\n"
 	"Lists the recipes found in the recipe directories, each with its\n"
 	"one-line description, and the tables a recipe can ask for.\n"
 	"\n"
+	"  --events    the kmem, exceptions and sched events of this host, with\n"
+	"              their fields (reads tracefs)\n"
+	"  --probes    the recipes' kprobe points: the symbol this kernel offers\n"
+	"              (the first alternative it has) and the alternatives\n"
 	"  -h, --help  show this help\n",
 	.exec = cmd_list,
 };

@@ -25,6 +25,7 @@ static const struct cmd_entry cmd_help_entry;
 static const struct cmd_entry *const commands[] = {
 	&cmd_record_entry,
 	&cmd_report_entry,
+	&cmd_diff_entry,
 	&cmd_top_entry,
 	&cmd_list_entry,
 	&cmd_check_entry,

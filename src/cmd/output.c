@@ -55,51 +55,66 @@ static void cell_text(const struct kms_rows *r, int j, const struct kms_cell *c,
 		}
 		break;
 	case KMS_COL_BYTES:
-		cmd_human_bytes(c->i < 0 ? 0 : c->i, buf, len);
+		cmd_human_bytes(c->i < 0 ? -(unsigned long long)c->i : (unsigned long long)c->i,
+				buf + (c->i < 0), len - (c->i < 0));
+		if (c->i < 0)
+			buf[0] = '-';
 		break;
 	case KMS_COL_PCT:
 		snprintf(buf, len, "%.1f", c->d);
+		break;
+	case KMS_COL_RATIO:
+		snprintf(buf, len, "%.3f", c->d);
 		break;
 	default:
 		snprintf(buf, len, "%lld", c->i);
 	}
 }
 
+/* A column only JSON and CSV show. */
+#define NO_TEXT(r, j) ((r)->def->cols[(r)->cols[j]].flags & KMS_COL_NO_TEXT)
+
 void out_text_table(FILE *f, const struct kms_rows *r)
 {
-	int w[16], j;
+	int w[16], j, last, sep;
 	size_t i;
 	char buf[256];
 
 	fprintf(f, "\n%s\n", r->def->title);
 	for (j = 0; j < r->ncols; j++)
 		w[j] = strlen(r->def->cols[r->cols[j]].title);
+	for (last = r->ncols - 1; last > 0 && NO_TEXT(r, last); last--)
+		;
 	for (i = 0; i < r->nrows; i++)
 		for (j = 0; j < r->ncols; j++) {
 			cell_text(r, j, &r->cells[i * r->ncols + j], buf, sizeof(buf));
 			if ((int)strlen(buf) > w[j])
 				w[j] = strlen(buf);
 		}
-	for (j = 0; j < r->ncols; j++) {
+	for (j = 0, sep = 0; j < r->ncols; j++) {
 		int left = r->def->cols[r->cols[j]].type == KMS_COL_STR;
 
-		if (j == r->ncols - 1 && left)
-			fprintf(f, "%s%s", j ? "  " : "", r->def->cols[r->cols[j]].title);
+		if (NO_TEXT(r, j))
+			continue;
+		if (j == last && left)
+			fprintf(f, "%s%s", sep++ ? "  " : "", r->def->cols[r->cols[j]].title);
 		else
-			fprintf(f, "%s%*s", j ? "  " : "", left ? -w[j] : w[j],
+			fprintf(f, "%s%*s", sep++ ? "  " : "", left ? -w[j] : w[j],
 				r->def->cols[r->cols[j]].title);
 	}
 	fputc('\n', f);
 	for (i = 0; i < r->nrows; i++) {
-		for (j = 0; j < r->ncols; j++) {
+		for (j = 0, sep = 0; j < r->ncols; j++) {
 			int left = r->def->cols[r->cols[j]].type == KMS_COL_STR;
 
+			if (NO_TEXT(r, j))
+				continue;
 			cell_text(r, j, &r->cells[i * r->ncols + j], buf, sizeof(buf));
 			/* the last column is not padded, so lines have no trailing blanks */
-			if (j == r->ncols - 1 && left)
-				fprintf(f, "%s%s", j ? "  " : "", buf);
+			if (j == last && left)
+				fprintf(f, "%s%s", sep++ ? "  " : "", buf);
 			else
-				fprintf(f, "%s%*s", j ? "  " : "", left ? -w[j] : w[j], buf);
+				fprintf(f, "%s%*s", sep++ ? "  " : "", left ? -w[j] : w[j], buf);
 		}
 		fputc('\n', f);
 	}
@@ -147,6 +162,8 @@ void out_csv_table(FILE *f, const struct kms_rows *r)
 				csv_str(f, c->s ? c->s : "");
 			else if (t == KMS_COL_PCT)
 				fprintf(f, "%.2f", c->d);
+			else if (t == KMS_COL_RATIO)
+				fprintf(f, "%.3f", c->d);
 			else
 				fprintf(f, "%lld", c->i);
 		}
@@ -201,7 +218,7 @@ cJSON *out_json_row(const struct kms_rows *r, size_t i)
 			cJSON_AddNullToObject(row, cd->name);
 		else if (cd->type == KMS_COL_STR)
 			cJSON_AddStringToObject(row, cd->name, c->s ? c->s : "");
-		else if (cd->type == KMS_COL_PCT)
+		else if (cd->type == KMS_COL_PCT || cd->type == KMS_COL_RATIO)
 			cJSON_AddNumberToObject(row, cd->name, c->d);
 		else
 			cJSON_AddNumberToObject(row, cd->name, (double)c->i);

@@ -250,7 +250,8 @@ static void print_summary(struct record *r, double secs)
 	kms_reader_progress(r->live.reader, &ev, &bytes, &lost);
 	fprintf(stderr, "kmemscope: recorded %llu events (%s) in %.2f s to %s\n", ev,
 		cmd_human_bytes(bytes, hb, sizeof(hb)), secs, r->output);
-	tep = tracefs_local_events_system(NULL, (const char *[]){ "kmem", "exceptions", "sched", "ftrace", NULL });
+	tep = tracefs_local_events_system(NULL, (const char *[]){ "kmem", "exceptions", "ftrace",
+								  "sched", NULL });
 	for (id = 0; id < 65536; id++) {
 		struct tep_event *e;
 

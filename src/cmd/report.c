@@ -21,6 +21,7 @@
 #include "cmd/tableopts.h"
 #include "recipe/recipe.h"
 #include "source/file.h"
+#include "cmd/timeline.h"
 
 struct report {
 	struct kms_file		f;
@@ -33,6 +34,7 @@ struct report {
 	const char		*buffer;	/* --buffer NAME */
 	const char		*recipe;
 	uint64_t		orders;
+	struct tl_opts		tl;		/* --interval, --plot (timeline.c) */
 	struct trace_seq	seq;
 	struct kms_decoder	*dec;
 	struct kms_analysis	*an;
@@ -232,6 +234,8 @@ static int cmd_report(int argc, char **argv)
 		{ "pid", required_argument, NULL, CMD_OPT_PID },
 		{ "cgroup", required_argument, NULL, 'G' },
 		CMD_TABLE_LONGOPTS,
+		{ "interval", required_argument, NULL, 'N' },
+		{ "plot", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -282,6 +286,15 @@ static int cmd_report(int argc, char **argv)
 		case 'G':
 			r.cgroup = optarg;
 			break;
+		case 'N':
+			r.tl.interval_s = strtod(optarg, &rpath);
+			if (*rpath || !(r.tl.interval_s >= 0.000001 && r.tl.interval_s <= 86400))
+				return cmd_usage_error(&cmd_report_entry,
+						       "--interval: invalid seconds '%s'", optarg);
+			break;
+		case 'P':
+			r.tl.plot = optarg;
+			break;
 		case 'O':
 			if (kms_orders_parse(optarg, &r.orders))
 				return cmd_usage_error(&cmd_report_entry,
@@ -306,6 +319,15 @@ static int cmd_report(int argc, char **argv)
 		return cmd_usage_error(&cmd_report_entry, "--csv prints one table: name it with --table");
 	if (r.events && (r.json || r.csv || r.recipe || r.table))
 		return cmd_usage_error(&cmd_report_entry, "--events prints events, not tables");
+	if (r.tl.interval_s > 0 || r.tl.plot) {
+		if (r.events || r.csv || r.probe_log || r.buffer || r.orders)
+			return cmd_usage_error(&cmd_report_entry,
+					       "--interval and --plot take only -r, --table and --json");
+		r.tl.recipe = r.recipe;
+		r.tl.table = r.table;
+		r.tl.json = r.json;
+		return report_timeline(path, &r.tl);
+	}
 	if (!r.events) {
 		rpath = kms_recipe_locate(r.recipe ? r.recipe : "overview");
 		rc = rpath ? kms_recipe_parse(rpath, NULL) : NULL;
@@ -378,7 +400,7 @@ const struct cmd_entry cmd_report_entry = {
 	"                        [--order SET] [--buffer NAME] [--events | --probe-log]\n"
 	"                        [--pid PIDS] [--comm NAMES] [--cgroup DIR]\n"
 	"                        [--time START,END] [--by KEYS] [-s COLUMN] [--limit N]\n"
-	"                        [-i FILE | FILE]\n"
+	"                        [--interval SECONDS] [--plot FILE.svg] [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
 	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
@@ -406,6 +428,10 @@ const struct cmd_entry cmd_report_entry = {
 	"  -s, --sort COLUMN    sort the tables that have this column by it\n"
 	"  --limit N            at most N rows a table (0: all); --json and --csv carry\n"
 	"                       every row unless --limit is given\n"
+	"  --interval SECONDS   print the tables of each interval of SECONDS (counts in it)\n"
+	"  --plot FILE.svg      draw page allocations by order, slab bytes of the top\n"
+	"                       caches and faults of the top processes per second\n"
+	"                       against time into a self-contained SVG\n"
 	"  -h, --help           show this help\n",
 	.exec = cmd_report,
 };

@@ -12,7 +12,7 @@ set -u
 KMS=${KMS:?KMS must name the kmemscope binary}
 SRCDIR=${SRCDIR:?SRCDIR must name the source root}
 MAN=$SRCDIR/man
-PAGES="record report top list check reset pagemap"
+PAGES="record report top list check reset pagemap diff"
 errors=0
 
 bad() {

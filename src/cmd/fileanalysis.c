@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A recording analysed with a recipe: its file, decoder and analysis, as
+ * report builds them, for diff and report's --interval and --plot.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/kms.h"
+#include "cmd/fileanalysis.h"
+
+/* Load a recipe by name or path. */
+struct kms_recipe *fa_recipe(const char *name)
+{
+	char *path = kms_recipe_locate(name ? name : "overview");
+	struct kms_recipe *rc = path ? kms_recipe_parse(path, NULL) : NULL;
+
+	free(path);
+	return rc;
+}
+
+/* A fresh analysis of the file's data, with the recipe's probes. */
+struct kms_analysis *fa_new_analysis(struct file_analysis *fa)
+{
+	struct kms_analysis *an = kms_analysis_new(fa->f.tep, NULL);
+
+	if (an && kms_analysis_set_probes(an, fa->names, fa->rc->nr_kprobes) < 0) {
+		kms_analysis_free(an);
+		return NULL;
+	}
+	return an;
+}
+
+int fa_open(struct file_analysis *fa, const char *path, const struct kms_recipe *rc)
+{
+	memset(fa, 0, sizeof(*fa));
+	fa->rc = rc;
+	if (kms_file_open(&fa->f, path) < 0)
+		return -1;
+	if (kms_file_select(&fa->f, "") < 0)
+		goto fail;
+	fa->dec = kms_decoder_new(fa->f.tep);
+	fa->names = kms_recipe_probe_names(rc);
+	if (!fa->dec || !fa->names ||
+	    kms_decoder_add_probes(fa->dec, rc->kprobes, rc->nr_kprobes) < 0)
+		goto fail;
+	fa->an = fa_new_analysis(fa);
+	if (!fa->an)
+		goto fail;
+	return 0;
+fail:
+	fa_close(fa);
+	return -1;
+}
+
+/* Decode one record into the current analysis. */
+static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long long missed,
+		void *ctx)
+{
+	struct file_analysis *fa = ctx;
+	struct kms_ev ev;
+
+	if (rec && kms_decode(fa->dec, rec, &ev) && kms_analysis_add(fa->an, &ev) < 0)
+		return -1;
+	return 0;
+}
+
+int fa_run(struct file_analysis *fa)
+{
+	if (kms_file_iterate(&fa->f, feed, fa) < 0)
+		return -1;
+	fa->duration_s = fa->f.events > 1 ? (fa->f.last_ts - fa->f.first_ts) / 1e9 : 0;
+	return 0;
+}
+
+void fa_close(struct file_analysis *fa)
+{
+	kms_analysis_free(fa->an);
+	kms_decoder_free(fa->dec);
+	free(fa->names);
+	kms_file_close(&fa->f);
+	memset(fa, 0, sizeof(*fa));
+}
