@@ -88,6 +88,7 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->gfp_names);
 	kms_hmap_free(&a->probes);
 	kms_hmap_free(&a->probe_orders);
+	kms_stacks_free(a);
 	free(a->probe_names);
 	free(a);
 }
@@ -183,6 +184,11 @@ static int (*const handlers[KMS_EV__MAX])(struct kms_analysis *a, const struct k
 
 int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
+	/* stacks.c pairs each kernel_stack with the event before it on its CPU */
+	if (kms_stacks_add(a, ev) < 0)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	if (ev->type == KMS_EV_STACK)
+		return 0;
 	if (a->orders && (ev->type == KMS_EV_PAGE_ALLOC || ev->type == KMS_EV_PAGE_FREE) &&
 	    (ev->order > KMS_MAX_ORDER || !(a->orders & (1ULL << ev->order))))
 		return 0;

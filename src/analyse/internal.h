@@ -63,6 +63,8 @@ struct kms_analysis {
 	int			nr_probes;
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
+	struct kms_stacks	*stk;		/* kernel stacks (stacks.c), NULL: none yet */
+	int			no_stacks;	/* the data has no kernel_stack format */
 };
 
 /* One process's memory, as the faults table shows it. */
@@ -144,5 +146,15 @@ int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_emit_slabinfo(struct kms_proj *p);
 void kms_col_delta(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 void kms_col_delta_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+
+/* stacks.c */
+int kms_stacks_add(struct kms_analysis *a, const struct kms_ev *ev);
+void kms_stacks_free(struct kms_analysis *a);
+int kms_emit_slab_stacks(struct kms_proj *p);
+int kms_emit_page_stacks(struct kms_proj *p);
+int kms_emit_fault_stacks(struct kms_proj *p);
+int kms_emit_inuse_stacks(struct kms_proj *p);
+void kms_col_strid(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_oldest(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 
 #endif

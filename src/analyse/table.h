@@ -45,6 +45,9 @@ enum kms_slot {
 	KMS_SLOT_EXEC,
 	/* probes */
 	KMS_SLOT_HITS,
+	/* kernel stacks (analyse/stacks.c): string ids, then counts */
+	KMS_SLOT_STACK, KMS_SLOT_SITE, KMS_SLOT_KIND, KMS_SLOT_AGE_HIST,
+	KMS_SLOT_INUSE, KMS_SLOT_INUSE_BYTES, KMS_SLOT_OLDEST_NS,
 	KMS_SLOT__MAX
 };
 

@@ -28,11 +28,12 @@ struct cmd_scope {
 	int		nr_pids;
 	char		**cmd;
 	uint64_t	orders;
+	int		stacks;		/* -T: stacks for every allocation and fault event */
 };
 
 /*
- * Take a scope option of record and top: 'p' (a running pid) or 'O' (an
- * order set). Returns 0, or the exit status after printing the error.
+ * Take a scope option of record and top: 'p' (a running pid), 'O' (an
+ * order set) or 'T' (kernel stacks). Returns 0, or the exit status after printing the error.
  */
 int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 		     const char *arg);

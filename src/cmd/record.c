@@ -283,6 +283,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "recipe", required_argument, NULL, 'r' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "stacks", no_argument, NULL, 'T' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -292,7 +293,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 
 	r->output = "trace.dat";
 	r->mode = 0600;
-	while ((opt = getopt_long(argc, argv, "+:ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:ho:e:f:b:d:p:qr:T", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -328,6 +329,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 			break;
 		case 'p':
 		case 'O':
+		case 'T':
 			if ((ret = cmd_scope_option(&cmd_record_entry, &r->sc, opt, optarg)))
 				return ret;
 			break;
@@ -458,7 +460,7 @@ const struct cmd_entry cmd_record_entry = {
 	.summary = "record kmem and page-fault events to a trace.dat file",
 	.usage =
 	"usage: kmemscope record [-h] [-r RECIPE] [-o FILE] [-e EVENT [-f FILTER]]...\n"
-	"                        [-b KIB] [-d SECONDS] [--order SET] [--mode MODE] [-q]\n"
+	"                        [-b KIB] [-d SECONDS] [--order SET] [--mode MODE] [-q] [-T]\n"
 	"                        [-p PID]... [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Records kernel memory events in a private tracefs instance and writes a\n"
@@ -477,6 +479,8 @@ const struct cmd_entry cmd_record_entry = {
 	"  -d, --duration SECONDS  stop after this many seconds\n"
 	"  --order SET             only page allocations and frees of these orders, filtered\n"
 	"                          in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -T, --stacks            kernel stacks for every allocation and fault event\n"
+	"                          (stacktrace triggers; see stack in kmemscope-recipe(5))\n"
 	"  -p, --pid PID           trace only this process (repeatable)\n"
 	"  -q, --quiet             no status line and no summary\n"
 	"  -- COMMAND              run COMMAND and trace it and its children\n"

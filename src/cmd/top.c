@@ -143,6 +143,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "stacks", no_argument, NULL, 'T' },
 		{ "textfile", required_argument, NULL, 'X' },
 		{ "textfile-top", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
@@ -152,7 +153,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 	int opt, ret;
 
 	t->interval = 2;
-	while ((opt = getopt_long(argc, argv, "+:hr:d:n:p:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hr:d:n:p:T", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -171,6 +172,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 			break;
 		case 'p':
 		case 'O':
+		case 'T':
 			if ((ret = cmd_scope_option(&cmd_top_entry, &t->sc, opt, optarg)))
 				return ret;
 			break;
@@ -324,7 +326,7 @@ const struct cmd_entry cmd_top_entry = {
 	.summary = "show a recipe's tables live, refreshed every interval",
 	.usage =
 	"usage: kmemscope top [-h] [-r RECIPE] [-d SECONDS] [-n COUNT] [--json]\n"
-	"                     [--textfile DIR [--textfile-top N]] [--order SET]\n"
+	"                     [--textfile DIR [--textfile-top N]] [--order SET] [-T]\n"
 	"                     [-p PID]... [-- COMMAND [ARGS]]\n"
 	"\n"
 	"Traces the recipe's events in a private tracefs instance and prints its\n"
@@ -344,6 +346,8 @@ const struct cmd_entry cmd_top_entry = {
 	"                       the rest are summed as \"other\"\n"
 	"  --order SET          only page allocations and frees of these orders, filtered\n"
 	"                       in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -T, --stacks         kernel stacks for the recipe's allocation and fault events\n"
+	"                       (for its *_by_stack tables)\n"
 	"  -p, --pid PID        trace only this process (repeatable)\n"
 	"  -- COMMAND           run COMMAND and trace it and its children\n"
 	"  -h, --help           show this help\n",
