@@ -18,6 +18,7 @@
 #include "base/kms.h"
 #include "base/orders.h"
 #include "cmd/output.h"
+#include "cmd/stackout.h"
 #include "recipe/recipe.h"
 #include "source/file.h"
 
@@ -36,6 +37,7 @@ struct report {
 	struct kms_decoder	*dec;
 	struct kms_analysis	*an;
 	char			*missing;
+	struct stack_opts	so;		/* --folded, --pprof, --flamegraph (stackout.c) */
 };
 
 /* 0, or the error of a failed write to stdout (EPIPE: the reader went away). */
@@ -213,6 +215,7 @@ static int cmd_report(int argc, char **argv)
 		{ "order", required_argument, NULL, 'O' },
 		{ "probe-log", no_argument, NULL, 'L' },
 		{ "buffer", required_argument, NULL, 'B' },
+		CMD_STACK_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -258,7 +261,11 @@ static int cmd_report(int argc, char **argv)
 						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
 			break;
 		default:
-			return cmd_option_error(&cmd_report_entry, opt, argv);
+			ret = cmd_stack_option(&cmd_report_entry, &r.so, opt, optarg);
+			if (ret < 0)
+				return cmd_option_error(&cmd_report_entry, opt, argv);
+			if (ret)
+				return ret;
 		}
 	}
 	if (optind < argc) {
@@ -308,8 +315,10 @@ static int cmd_report(int argc, char **argv)
 	} else {
 		r.dec = kms_decoder_new(r.f.tep);
 		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
-		if (r.an)
+		if (r.an) {
 			kms_analysis_set_orders(r.an, r.orders);
+			cmd_stack_setup(r.an, rc, &r.so);
+		}
 		r.rc = rc;
 		r.missing = missing_events(rc, r.f.tep);
 		names = kms_recipe_probe_names(rc);
@@ -320,6 +329,8 @@ static int cmd_report(int argc, char **argv)
 			ret = kms_file_iterate(&r.f, log_record, &r) < 0 ? cmd_core_error() : 0;
 		else if (kms_file_iterate(&r.f, analyse_record, &r) < 0)
 			ret = cmd_core_error();
+		else if (cmd_stack_wanted(&r.so))
+			ret = cmd_stack_output(r.an, &r.so);
 		else
 			ret = print_tables(&r, rc);
 		free(names);
@@ -339,6 +350,8 @@ const struct cmd_entry cmd_report_entry = {
 	.usage =
 	"usage: kmemscope report [-h] [-r RECIPE] [--json | --csv --table NAME]\n"
 	"                        [--order SET] [--buffer NAME] [--events | --probe-log]\n"
+	"                        [--folded [--weight W] [--inuse]] [--pprof FILE]\n"
+	"                        [--flamegraph FILE.svg] [--older-than SECONDS]\n"
 	"                        [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
@@ -358,6 +371,15 @@ const struct cmd_entry cmd_report_entry = {
 	"  --probe-log          print the recipe's page_owner probe hits in seed 001's\n"
 	"                       line format: page_owner info {set}: timestamp= pid= proc_name=\n"
 	"  --events             print every event in the line format of trace-cmd report\n"
+	"  --folded             print the kernel stacks as folded stacks (root;...;leaf\n"
+	"                       WEIGHT) for flamegraph.pl, speedscope or inferno\n"
+	"  --weight W           bytes (default), objects, pages or count (events)\n"
+	"  --inuse              weigh what is still allocated at the end, not what was\n"
+	"                       allocated\n"
+	"  --pprof FILE         write a gzipped pprof profile (alloc_objects, alloc_space,\n"
+	"                       inuse_objects, inuse_space) for go tool pprof\n"
+	"  --flamegraph FILE    write a self-contained SVG flame graph (click to zoom)\n"
+	"  --older-than SECONDS count as in use only objects at least this old at the end\n"
 	"  -h, --help           show this help\n",
 	.exec = cmd_report,
 };

@@ -224,6 +224,7 @@ static int setup(struct top *t)
 	if (!t->an)
 		return -1;
 	kms_analysis_set_orders(t->an, t->sc.orders);
+	kms_recipe_stack_depths(t->rc, t->an);
 	names = kms_recipe_probe_names(t->rc);
 	ret = names ? kms_analysis_set_probes(t->an, names, t->rc->nr_kprobes) : -1;
 	free(names);
