@@ -372,6 +372,11 @@ int cmd_pprof_write(struct kms_analysis *a, const char *path, const struct stack
 
 int cmd_stack_output(struct kms_analysis *a, const struct stack_opts *o)
 {
+	unsigned long long paired, unpaired;
+
+	kms_analysis_stack_counts(a, &paired, &unpaired);
+	fprintf(stderr, "kmemscope: %llu kernel stacks paired with their events, %llu unpaired\n",
+		paired, unpaired);
 	if (o->folded && print_folded(a, o) < 0)
 		return cmd_core_error();
 	if (o->svg && write_svg(a, o) < 0)

@@ -104,9 +104,10 @@ const struct kms_ev *kms_pairer_feed(struct kms_pairer *p, const struct kms_ev *
 		slot->pending = 0;	/* a second stack finds nothing */
 		return &slot->ev;
 	}
-	slot->pending = kms_ev_takes_stack(ev->type);
-	if (!slot->pending)
+	/* others (a free in an interrupt) may come between an event and its stack */
+	if (!kms_ev_takes_stack(ev->type))
 		return NULL;
+	slot->pending = 1;
 	slot->ev = *ev;
 	slot->ev.name = slot->ev.buf = slot->ev.comm = NULL;	/* into the record */
 	slot->ev.name_len = slot->ev.buf_len = slot->ev.comm_len = 0;

@@ -27,10 +27,11 @@ struct kms_pairer;
 struct kms_pairer *kms_pairer_new(void);
 void kms_pairer_free(struct kms_pairer *p);
 /*
- * Feed every decoded event in stream order. For a stack, returns the event
- * before it on its CPU when that one wants a stack (an allocation or a
- * fault not yet paired), else NULL; for any other event, remembers it as
- * its CPU's last and returns NULL. -1 in *err when out of memory.
+ * Feed every decoded event in stream order. For a stack, returns the last
+ * allocation or fault before it on its CPU when that one has no stack yet,
+ * else NULL; an allocation or fault is remembered as its CPU's last; other
+ * events (a free in an interrupt between an event and its stack) are
+ * passed over. -1 in *err when out of memory.
  */
 const struct kms_ev *kms_pairer_feed(struct kms_pairer *p, const struct kms_ev *ev, int *err);
 
