@@ -14,6 +14,15 @@ need_live
 need_tracecmd
 command -v python3 >/dev/null || skip "python3 is needed to read trace-cmd's output"
 cd "$WORK"
+# Run record in the background and wait: its own instance (and triggers) must be gone
+# (other instances may be other users' kmemscope runs).
+record() {
+	"$KMS" record "$@" 2>rec.err &
+	local p=$!
+	wait $p || fail "record $*: $(cat rec.err)"
+	[ -e "$T/instances/kmemscope-$p" ] && fail "record left its instance kmemscope-$p behind"
+	true
+}
 grep -q stacktrace "$T/README" 2>/dev/null || skip "this kernel has no stacktrace trigger"
 
 "$KMS" check >check.out 2>&1
@@ -44,8 +53,26 @@ done
 grep -q '^stacktrace' "$inst/events/kmem/kmalloc/trigger" || fail "no stacktrace trigger on kmalloc in $inst"
 grep -v "^#" "$T/events/kmem/kmalloc/trigger" | grep -q stacktrace && fail "a trigger was written at the top level"
 wait $rec || fail "record: $(cat rec.err)"
-no_instances_left
+[ -e "$inst" ] && fail "$inst was left behind"
 ok "stacktrace triggers in the private instance, removed with it"
+# SIGINT and kill -9 (then reset) take the triggers away with the instance.
+"$KMS" record -q -T -o int.dat 2>rec.err &
+rec=$!
+wait_instance $rec
+sleep 0.5
+grep -q '^stacktrace' "$T/instances/kmemscope-$rec/events/kmem/kmalloc/trigger" || fail "-T set no kmalloc trigger"
+kill -INT $rec
+wait $rec || fail "record after SIGINT: $(cat rec.err)"
+[ -e "$T/instances/kmemscope-$rec" ] && fail "SIGINT left kmemscope-$rec behind"
+"$KMS" record -q -T -o k9.dat 2>rec.err &
+rec=$!
+wait_instance $rec
+sleep 0.5
+kill -KILL $rec
+wait $rec 2>/dev/null
+"$KMS" reset >/dev/null 2>&1 || fail "reset failed"
+[ -e "$T/instances/kmemscope-$rec" ] && fail "reset left kmemscope-$rec behind"
+ok "-T triggers gone after SIGINT, and after kill -9 and reset"
 
 # 2. trace-cmd is the oracle for the pairing.
 trace-cmd report -i s.dat >tc.txt 2>tc.err || fail "trace-cmd report: $(cat tc.err)"
@@ -159,8 +186,7 @@ event exceptions:page_fault_user
 table faults_by_stack
 table pages_by_stack
 EOR
-"$KMS" record -q -T -r ./faults.recipe -o f.dat -- "$TOUCHMEM" 2>rec.err || fail "record -T: $(cat rec.err)"
-no_instances_left
+record -q -T -r ./faults.recipe -o f.dat -- "$TOUCHMEM"
 "$KMS" report -r ./faults.recipe --json f.dat >f.json || fail "report faults"
 python3 - f.json <<'EOP' || fail "fault stacks"
 import json, sys
@@ -187,8 +213,7 @@ event kmem:kmem_cache_free
 stack kmem:kmem_cache_alloc if name == "sock_inode_cache" && common_pid == $hpid
 table inuse_by_stack
 EOR
-"$KMS" record -q -r ./sock.recipe -o o.dat -d 7 2>rec.err || fail "record: $(cat rec.err)"
-no_instances_left
+record -q -r ./sock.recipe -o o.dat -d 7
 grep -q "old=$((N / 2)) young=$M" prog.out || fail "halfopen: $(cat prog.out)"
 inuse() {
 	"$KMS" report -r ./sock.recipe --json "$@" o.dat | python3 -c '
