@@ -96,6 +96,7 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->slab_life);
 	kms_hmap_free(&a->snaps);
 	free(a->cpu_node);
+	kms_stacks_free(a);
 	free(a->probe_names);
 	free(a->sel_pids);
 	free(a->sel_comms);
@@ -193,17 +194,30 @@ static int (*const handlers[KMS_EV__MAX])(struct kms_analysis *a, const struct k
 
 int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
+	bool in_scope, counted;
+
 	/* Fork, exec and exit build the process table; they are not counted. */
 	if (ev->type >= KMS_EV_FORK && ev->type <= KMS_EV_EXIT)
 		return kms_process_add(a, ev) < 0 ? kms_error(KMS_ERR_NOMEM, "out of memory") : 0;
-	if (a->scope_active && ev->type != KMS_EV_PRINT && !kms_in_scope(a, ev->pid)) {
-		a->foreign++;
-		return 0;
+	in_scope = !a->scope_active || kms_in_scope(a, ev->pid);
+	counted = ev->type == KMS_EV_PRINT ||
+		  (in_scope && (!a->selecting || kms_selected(a, ev)));
+	/*
+	 * stacks.c pairs each kernel_stack with the event before it on its CPU:
+	 * it sees every event, and adds the stacks of counted ones only.
+	 */
+	if (kms_stacks_add(a, ev, counted) < 0)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	if (!counted) {
+		if (!in_scope)
+			a->foreign++;
+		else
+			a->unselected++;
+		/* another task's free of a counted object still ends its life */
+		return kms_slab_free_counted(a, ev) < 0 ? kms_error(KMS_ERR_NOMEM, "out of memory") : 0;
 	}
-	if (a->selecting && ev->type != KMS_EV_PRINT && !kms_selected(a, ev)) {
-		a->unselected++;
+	if (ev->type == KMS_EV_STACK)
 		return 0;
-	}
 	if (a->orders && (ev->type == KMS_EV_PAGE_ALLOC || ev->type == KMS_EV_PAGE_FREE) &&
 	    (ev->order > KMS_MAX_ORDER || !(a->orders & (1ULL << ev->order))))
 		return 0;

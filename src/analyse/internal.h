@@ -98,6 +98,8 @@ struct kms_analysis {
 	int			no_pfn;		/* page events without a pfn field */
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
+	struct kms_stacks	*stk;		/* kernel stacks (stacks.c), NULL: none yet */
+	int			no_stacks;	/* the data has no kernel_stack format */
 };
 
 /* One process's memory, as the faults table shows it. */
@@ -154,6 +156,7 @@ void kms_col_net_kib(struct kms_proj *p, const struct kms_group *g, struct kms_c
 /* slab.c */
 int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev);
+int kms_slab_free_counted(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_emit_slab_caches(struct kms_proj *p);
 int kms_emit_slab_allocs(struct kms_proj *p);
 void kms_col_waste_pct(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
@@ -210,5 +213,15 @@ int kms_emit_slabinfo(struct kms_proj *p);
 void kms_col_delta(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 void kms_col_delta_kib(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 void kms_col_delta_bytes(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+
+/* stacks.c */
+int kms_stacks_add(struct kms_analysis *a, const struct kms_ev *ev, bool counted);
+void kms_stacks_free(struct kms_analysis *a);
+int kms_emit_slab_stacks(struct kms_proj *p);
+int kms_emit_page_stacks(struct kms_proj *p);
+int kms_emit_fault_stacks(struct kms_proj *p);
+int kms_emit_inuse_stacks(struct kms_proj *p);
+void kms_col_strid(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
+void kms_col_oldest(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 
 #endif

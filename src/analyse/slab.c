@@ -92,6 +92,19 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 }
 
 /* A kfree or kmem_cache_free: the object is no longer live. */
+/*
+ * A free that is not counted (another task's, outside the scope or the
+ * selection) of an object whose allocation was counted: the object's life
+ * ends all the same, or it would stay live forever.
+ */
+int kms_slab_free_counted(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	if ((ev->type != KMS_EV_KFREE && ev->type != KMS_EV_CACHE_FREE) || !ev->ptr ||
+	    !kms_hmap_find(&a->live, &ev->ptr))
+		return 0;
+	return kms_slab_free(a, ev);
+}
+
 int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct sl_key fk = { .pid = -1 };

@@ -195,6 +195,45 @@ static const struct kms_col_def c_porders2[] = {
 	DERIVED("kib", "SIZE", KMS_COL_KIB, kms_col_kib),
 };
 
+/* Kernel stacks (analyse/stacks.c): one row a distinct stack, innermost frame first. */
+static const char *const k_stack[] = { "stack", NULL };
+#define STRID(n, t, s)	{ .name = n, .title = t, .type = KMS_COL_STR, .slot = KMS_SLOT_##s, \
+			  .derive = kms_col_strid }
+static const struct kms_col_def c_sstack[] = {
+	SLOT("stack", "STACK", KMS_COL_STR, STACK),
+	STRID("site", "SITE", SITE),
+	SLOT("allocs", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("bytes_alloc", "ALLOCATED", KMS_COL_BYTES, BYTES_ALLOC),
+	SLOT("inuse", "INUSE", KMS_COL_INT, INUSE),
+	SLOT("inuse_bytes", "INUSE_BYTES", KMS_COL_BYTES, INUSE_BYTES),
+};
+static const struct kms_col_def c_pstack[] = {
+	SLOT("stack", "STACK", KMS_COL_STR, STACK),
+	STRID("site", "SITE", SITE),
+	SLOT("allocs", "ALLOCS", KMS_COL_INT, ALLOCS),
+	SLOT("pages", "PAGES", KMS_COL_INT, PAGES),
+	SLOT("bytes", "SIZE", KMS_COL_BYTES, BYTES_ALLOC),
+	SLOT("inuse", "INUSE", KMS_COL_INT, INUSE),
+	SLOT("inuse_bytes", "INUSE_BYTES", KMS_COL_BYTES, INUSE_BYTES),
+};
+static const struct kms_col_def c_fstack[] = {
+	SLOT("stack", "STACK", KMS_COL_STR, STACK),
+	STRID("site", "SITE", SITE),
+	SLOT("faults", "FAULTS", KMS_COL_INT, FAULTS),
+	SLOT("user", "USER", KMS_COL_INT, USER),
+	SLOT("kernel", "KERNEL", KMS_COL_INT, KERNEL),
+};
+static const struct kms_col_def c_istack[] = {
+	SLOT("stack", "STACK", KMS_COL_STR, STACK),
+	STRID("site", "SITE", SITE),
+	STRID("kind", "KIND", KIND),
+	SLOT("inuse", "INUSE", KMS_COL_INT, INUSE),
+	SLOT("inuse_bytes", "INUSE_BYTES", KMS_COL_BYTES, INUSE_BYTES),
+	SLOT("inuse_pages", "INUSE_PAGES", KMS_COL_INT, PAGES),
+	{ .name = "oldest_s", .title = "OLDEST_S", .type = KMS_COL_PCT, .derive = kms_col_oldest },
+	STRID("age_hist", "AGES(log2)", AGE_HIST),
+};
+
 /* The catalogue; `kmemscope list` prints it in this order. */
 static const struct kms_table_def tables[] = {
 	{ "pages", "Page allocations by order", kms_emit_page_allocs,
@@ -227,6 +266,14 @@ static const struct kms_table_def tables[] = {
 	  k_probes, k_probes, COLS(c_probes), "hits" },
 	{ "probe_orders", "kprobe hits by function and page order", kms_emit_probe_orders,
 	  k_porders2, k_porders2, COLS(c_porders2), "hits" },
+	{ "slab_by_stack", "Slab allocations by kernel stack", kms_emit_slab_stacks,
+	  k_stack, k_stack, COLS(c_sstack), "bytes_alloc" },
+	{ "pages_by_stack", "Page allocations by kernel stack", kms_emit_page_stacks,
+	  k_stack, k_stack, COLS(c_pstack), "pages" },
+	{ "faults_by_stack", "Page faults by kernel stack", kms_emit_fault_stacks,
+	  k_stack, k_stack, COLS(c_fstack), "faults" },
+	{ "inuse_by_stack", "Memory still allocated at the end, by kernel stack", kms_emit_inuse_stacks,
+	  k_stack, k_stack, COLS(c_istack), "inuse_bytes" },
 };
 
 /*

@@ -52,6 +52,9 @@ enum kms_slot {
 	/* buddyinfo, meminfo, vmstat snapshots (analyse/snapviews.c) */
 	KMS_SLOT_NODE, KMS_SLOT_ZONE, KMS_SLOT_FIELD, KMS_SLOT_UNIT,
 	KMS_SLOT_FRAG_BEFORE, KMS_SLOT_FRAG_AFTER,
+	/* kernel stacks (analyse/stacks.c): string ids, then counts */
+	KMS_SLOT_STACK, KMS_SLOT_SITE, KMS_SLOT_KIND, KMS_SLOT_AGE_HIST,
+	KMS_SLOT_INUSE, KMS_SLOT_INUSE_BYTES, KMS_SLOT_OLDEST_NS,
 	KMS_SLOT__MAX
 };
 

@@ -30,6 +30,8 @@ const struct kms_event_info kms_events[] = {
 	{ EV("kmem", "mm_page_free_batched", KMS_EV_PAGE_FREE_BATCHED) },
 	/* trace_marker writes: kmemscope's /proc snapshots and scope. */
 	{ EV("ftrace", "print", KMS_EV_PRINT) },
+	/* stacktrace triggers and options/stacktrace (stacks.c pairs them) */
+	{ EV("ftrace", "kernel_stack", KMS_EV_STACK) },
 	/*
 	 * Processes: every live session enables these (cheap: one event per
 	 * fork, exec and exit), so that the traced command's tree is known
@@ -54,6 +56,7 @@ static const char *const field_names[KMS_F__MAX] = {
 	[KMS_F_BUF] = "buf", [KMS_F_PARENT_PID] = "parent_pid",
 	[KMS_F_CHILD_PID] = "child_pid", [KMS_F_CHILD_COMM] = "child_comm",
 	[KMS_F_FILENAME] = "filename", [KMS_F_PID] = "pid", [KMS_F_COMM] = "comm",
+	[KMS_F_CALLER] = "caller",
 };
 
 /* Find the list entry of a decoder type (a short list: a scan is enough). */
@@ -79,4 +82,17 @@ const char *kms_ev_name(enum kms_ev_type t)
 const char *kms_field_name(enum kms_field f)
 {
 	return (unsigned int)f < KMS_F__MAX ? field_names[f] : "?";
+}
+
+/* Allocations and faults take stacks; frees and the rest do not. */
+int kms_ev_takes_stack(enum kms_ev_type t)
+{
+	switch (t) {
+	case KMS_EV_PAGE_ALLOC: case KMS_EV_KMALLOC: case KMS_EV_KMALLOC_NODE:
+	case KMS_EV_CACHE_ALLOC: case KMS_EV_CACHE_ALLOC_NODE:
+	case KMS_EV_FAULT_USER: case KMS_EV_FAULT_KERNEL:
+		return 1;
+	default:
+		return 0;
+	}
 }

@@ -28,6 +28,7 @@ enum kms_ev_type {
 	KMS_EV_FORK,		/* sched:sched_process_fork: the process table */
 	KMS_EV_EXEC,		/* sched:sched_process_exec */
 	KMS_EV_EXIT,		/* sched:sched_process_exit */
+	KMS_EV_STACK,		/* ftrace:kernel_stack: the stack of the event before it */
 	KMS_EV__MAX
 };
 
@@ -40,6 +41,7 @@ enum kms_field {
 	KMS_F_MM_ID, KMS_F_CURR, KMS_F_MEMBER, KMS_F_SIZE, KMS_F_BUF,
 	KMS_F_PARENT_PID, KMS_F_CHILD_PID, KMS_F_CHILD_COMM, KMS_F_FILENAME,
 	KMS_F_PID, KMS_F_COMM,
+	KMS_F_CALLER,
 	KMS_F__MAX
 };
 
@@ -72,6 +74,8 @@ extern const int kms_nr_events;
 const struct kms_event_info *kms_event_by_type(enum kms_ev_type t);
 /* "system:event" for a type, e.g. "kmem:mm_page_alloc"; "?" if none. */
 const char *kms_ev_name(enum kms_ev_type t);
+/* Whether events of a type take kernel stacks: allocations and faults. */
+int kms_ev_takes_stack(enum kms_ev_type t);
 /* Field name in the formats ("gfp_flags") for an enum kms_field; "?" if none. */
 const char *kms_field_name(enum kms_field f);
 

@@ -121,6 +121,10 @@ int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 		sc->cgroup = arg;
 		return 0;
 	}
+	if (opt == 'T') {
+		sc->stacks = 1;
+		return 0;
+	}
 	if (opt == 'O') {
 		if (kms_orders_parse(arg, &sc->orders))
 			return cmd_usage_error(e, "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", arg);
@@ -187,6 +191,9 @@ void cmd_live_config(struct kms_live_config *cfg, const struct cmd_scope *sc,
 	cfg->setup_probes = setup_probes;
 	cfg->probes_arg = rc;
 	cfg->notice = notice;
+	cfg->stacks = rc ? rc->stacks : NULL;
+	cfg->nr_stacks = rc ? rc->nr_stacks : 0;
+	cfg->stack_all = sc->stacks;
 }
 
 int cmd_command_status(const struct kms_live *l)

@@ -29,11 +29,13 @@ struct cmd_scope {
 	char		**cmd;
 	const char	*cgroup;	/* --cgroup DIR */
 	uint64_t	orders;
+	int		stacks;		/* -T: stacks for every allocation and fault event */
 };
 
 /*
  * Take a scope option of record and top: 'p' (a running pid), 'C' (a
- * cgroup directory) or 'O' (an order set). Returns 0, or the exit status after printing the error.
+ * cgroup directory), 'O' (an order set) or 'T' (kernel stacks). Returns 0,
+ * or the exit status after printing the error.
  */
 int cmd_scope_option(const struct cmd_entry *e, struct cmd_scope *sc, int opt,
 		     const char *arg);

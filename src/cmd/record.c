@@ -286,6 +286,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		{ "recipe", required_argument, NULL, 'r' },
 		{ "order", required_argument, NULL, 'O' },
 		{ "cgroup", required_argument, NULL, 'C' },
+		{ "stacks", no_argument, NULL, 'T' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -295,7 +296,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 
 	r->output = "trace.dat";
 	r->mode = 0600;
-	while ((opt = getopt_long(nopt, argv, ":ho:e:f:b:d:p:qr:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(nopt, argv, ":ho:e:f:b:d:p:qr:T", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return 1;
@@ -332,6 +333,7 @@ static int parse_args(struct record *r, int argc, char **argv)
 		case 'p':
 		case 'O':
 		case 'C':
+		case 'T':
 			if ((ret = cmd_scope_option(&cmd_record_entry, &r->sc, opt, optarg)))
 				return ret;
 			break;
@@ -462,7 +464,7 @@ const struct cmd_entry cmd_record_entry = {
 	.summary = "record kmem and page-fault events to a trace.dat file",
 	.usage =
 	"usage: kmemscope record [-h] [-r RECIPE] [-o FILE] [-e EVENT [-f FILTER]]...\n"
-	"                        [-b KIB] [-d SECONDS] [--order SET] [--mode MODE] [-q]\n"
+	"                        [-b KIB] [-d SECONDS] [--order SET] [--mode MODE] [-q] [-T]\n"
 	"                        [-p PID[,PID]... | --cgroup DIR | -- COMMAND [ARGS]]\n"
 	"\n"
 	"Records kernel memory events in a private tracefs instance and writes a\n"
@@ -481,6 +483,8 @@ const struct cmd_entry cmd_record_entry = {
 	"  -d, --duration SECONDS  stop after this many seconds\n"
 	"  --order SET             only page allocations and frees of these orders, filtered\n"
 	"                          in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -T, --stacks            kernel stacks for every allocation and fault event\n"
+	"                          (stacktrace triggers; see stack in kmemscope-recipe(5))\n"
 	"  -p, --pid PID           trace only these processes and their descendants\n"
 	"                          (repeatable, or PID,PID,...)\n"
 	"  --cgroup DIR            trace the tasks of this cgroup (v2, or a v1 hierarchy's\n"

@@ -19,6 +19,7 @@
 #include "base/orders.h"
 #include "cmd/output.h"
 #include "cmd/tableopts.h"
+#include "cmd/stackout.h"
 #include "recipe/recipe.h"
 #include "source/file.h"
 #include "cmd/timeline.h"
@@ -42,6 +43,7 @@ struct report {
 	struct cmd_tableopts	topts;		/* --pid, --comm, --time, --by, --sort, --limit */
 	const char		*cgroup;	/* --cgroup: the recording's cgroup */
 	bool			origin_set;
+	struct stack_opts	so;		/* --folded, --pprof, --flamegraph (stackout.c) */
 };
 
 /* 0, or the error of a failed write to stdout (EPIPE: the reader went away). */
@@ -236,6 +238,7 @@ static int cmd_report(int argc, char **argv)
 		CMD_TABLE_LONGOPTS,
 		{ "interval", required_argument, NULL, 'N' },
 		{ "plot", required_argument, NULL, 'P' },
+		CMD_STACK_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -301,7 +304,11 @@ static int cmd_report(int argc, char **argv)
 						       "--order: invalid order set '%s' (e.g. 2,3,9 or 3-)", optarg);
 			break;
 		default:
-			return cmd_option_error(&cmd_report_entry, opt, argv);
+			ret = cmd_stack_option(&cmd_report_entry, &r.so, opt, optarg);
+			if (ret < 0)
+				return cmd_option_error(&cmd_report_entry, opt, argv);
+			if (ret)
+				return ret;
 		}
 	}
 	if (optind < argc) {
@@ -365,8 +372,10 @@ static int cmd_report(int argc, char **argv)
 	} else {
 		r.dec = kms_decoder_new(r.f.tep);
 		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
-		if (r.an)
+		if (r.an) {
 			kms_analysis_set_orders(r.an, r.orders);
+			cmd_stack_setup(r.an, rc, &r.so);
+		}
 		if (r.an && kms_analysis_select(r.an, &r.topts.sel) < 0)
 			ret = cmd_core_error();
 		r.rc = rc;
@@ -379,6 +388,8 @@ static int cmd_report(int argc, char **argv)
 			ret = kms_file_iterate(&r.f, log_record, &r) < 0 ? cmd_core_error() : 0;
 		else if (kms_file_iterate(&r.f, analyse_record, &r) < 0)
 			ret = cmd_core_error();
+		else if (cmd_stack_wanted(&r.so))
+			ret = cmd_stack_output(r.an, &r.so);
 		else
 			ret = print_tables(&r, rc);
 		free(names);
@@ -400,7 +411,10 @@ const struct cmd_entry cmd_report_entry = {
 	"                        [--order SET] [--buffer NAME] [--events | --probe-log]\n"
 	"                        [--pid PIDS] [--comm NAMES] [--cgroup DIR]\n"
 	"                        [--time START,END] [--by KEYS] [-s COLUMN] [--limit N]\n"
-	"                        [--interval SECONDS] [--plot FILE.svg] [-i FILE | FILE]\n"
+	"                        [--interval SECONDS] [--plot FILE.svg]\n"
+	"                        [--folded [--weight W] [--inuse]] [--pprof FILE]\n"
+	"                        [--flamegraph FILE.svg] [--older-than SECONDS]\n"
+	"                        [-i FILE | FILE]\n"
 	"\n"
 	"Reads a trace.dat file written by kmemscope record or trace-cmd record\n"
 	"(versions 6 and 7) and prints the tables of a recipe, with the number\n"
@@ -432,6 +446,15 @@ const struct cmd_entry cmd_report_entry = {
 	"  --plot FILE.svg      draw page allocations by order, slab bytes of the top\n"
 	"                       caches and faults of the top processes per second\n"
 	"                       against time into a self-contained SVG\n"
+	"  --folded             print the kernel stacks as folded stacks (root;...;leaf\n"
+	"                       WEIGHT) for flamegraph.pl, speedscope or inferno\n"
+	"  --weight W           bytes (default), objects, pages or count (events)\n"
+	"  --inuse              weigh what is still allocated at the end, not what was\n"
+	"                       allocated\n"
+	"  --pprof FILE         write a gzipped pprof profile (alloc_objects, alloc_space,\n"
+	"                       inuse_objects, inuse_space) for go tool pprof\n"
+	"  --flamegraph FILE    write a self-contained SVG flame graph (click to zoom)\n"
+	"  --older-than SECONDS count as in use only objects at least this old at the end\n"
 	"  -h, --help           show this help\n",
 	.exec = cmd_report,
 };

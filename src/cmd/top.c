@@ -152,9 +152,10 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "order", required_argument, NULL, 'O' },
 		{ "cgroup", required_argument, NULL, 'C' },
+		{ "stacks", no_argument, NULL, 'T' },
 		{ "textfile", required_argument, NULL, 'X' },
 		{ "textfile-top", required_argument, NULL, 'N' },
-		{ "table", required_argument, NULL, 'T' },
+		{ "table", required_argument, NULL, 't' },
 		CMD_TABLE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -164,7 +165,7 @@ static int parse_args(struct top *t, int argc, char **argv)
 
 	t->interval = 2;
 	cmd_tableopts_init(&t->topts);
-	while ((opt = getopt_long(nopt, argv, ":hr:d:n:p:s:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(nopt, argv, ":hr:d:n:p:s:T", longopts, NULL)) != -1) {
 		ret = cmd_tableopts_option(&cmd_top_entry, &t->topts, opt, optarg);
 		if (ret != 1) {
 			if (ret)
@@ -190,13 +191,14 @@ static int parse_args(struct top *t, int argc, char **argv)
 		case 'p':
 		case 'O':
 		case 'C':
+		case 'T':
 			if ((ret = cmd_scope_option(&cmd_top_entry, &t->sc, opt, optarg)))
 				return ret;
 			break;
 		case 'J':
 			t->json = true;
 			break;
-		case 'T':
+		case 't':
 			t->table = optarg;
 			break;
 		case 'X':
@@ -246,6 +248,7 @@ static int setup(struct top *t)
 	kms_analysis_set_orders(t->an, t->sc.orders);
 	if (kms_analysis_select(t->an, &t->topts.sel) < 0)
 		return -1;
+	kms_recipe_stack_depths(t->rc, t->an);
 	names = kms_recipe_probe_names(t->rc);
 	ret = names ? kms_analysis_set_probes(t->an, names, t->rc->nr_kprobes) : -1;
 	free(names);
@@ -357,7 +360,7 @@ const struct cmd_entry cmd_top_entry = {
 	.summary = "show a recipe's tables live, refreshed every interval",
 	.usage =
 	"usage: kmemscope top [-h] [-r RECIPE] [-d SECONDS] [-n COUNT] [--json]\n"
-	"                     [--textfile DIR [--textfile-top N]] [--order SET]\n"
+	"                     [--textfile DIR [--textfile-top N]] [--order SET] [-T]\n"
 	"                     [--table NAME] [--comm NAMES] [--time START,END]\n"
 	"                     [--by KEYS] [-s COLUMN] [--limit N]\n"
 	"                     [-p PID[,PID]... | --cgroup DIR | -- COMMAND [ARGS]]\n"
@@ -379,6 +382,8 @@ const struct cmd_entry cmd_top_entry = {
 	"                       the rest are summed as \"other\"\n"
 	"  --order SET          only page allocations and frees of these orders, filtered\n"
 	"                       in the kernel: e.g. 2,3,9 or 3- (3 and above)\n"
+	"  -T, --stacks         kernel stacks for the recipe's allocation and fault events\n"
+	"                       (for its *_by_stack tables)\n"
 	"  --table NAME         only this table of the recipe\n"
 	"  --comm NAMES         count only processes of these names (comma-separated)\n"
 	"  --time START,END     count only events this many seconds after the start\n"

@@ -11,6 +11,7 @@
 #include "decode/decode.h"
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
+#include "decode/stack.h"
 
 struct ev_desc {
 	enum kms_ev_type		type;
@@ -271,8 +272,10 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
 	if (desc->f[KMS_F_BUF])
 		read_string(desc->f[KMS_F_BUF], rec, &ev->buf, &ev->buf_len);
-	if (ev->type >= KMS_EV_FORK)
+	if (ev->type >= KMS_EV_FORK && ev->type <= KMS_EV_EXIT)
 		decode_process(desc, rec, ev);
+	if (ev->type == KMS_EV_STACK)
+		kms_decode_stack(d->tep, desc->f[KMS_F_CALLER], rec, ev);
 	ev->probe = desc->probe;
 	if (desc->role == KMS_ROLE_FAULT) {
 		/* handle_mm_fault flags: FAULT_FLAG_WRITE 1<<0, USER 1<<6, INSTRUCTION 1<<8 */

@@ -49,6 +49,10 @@ struct kms_ev {
 	int			ppid;
 	const char		*comm;		/* into the record; not NUL-terminated */
 	int			comm_len;
+	/* kernel_stack: its return addresses, innermost first, into the record */
+	const unsigned char	*frames;
+	int			nr_frames;
+	int			frame_size;	/* 4 or 8: the data's long */
 };
 
 #define KMS_HAS(ev, f) (((ev)->have >> (f)) & 1)

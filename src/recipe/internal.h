@@ -34,5 +34,11 @@ void *recipe_grow(void **array, int *nr, size_t size);
 int recipe_parse_table(struct parser *ps, char **pos);
 /* kprobe NAME SYMBOL[|SYMBOL...] [as ROLE] [ARG...] [optional] (kprobes.c) */
 int recipe_parse_kprobe(struct parser *ps, char **pos);
+/* stack SYSTEM:EVENT [if FILTER...] [depth N] (stacks.c) */
+int recipe_parse_stack(struct parser *ps, char **pos);
+/* After the last line: each stack line's event is an event line's (stacks.c). */
+int recipe_check_stacks(struct parser *ps);
+/* Free the stack lines (stacks.c). */
+void recipe_free_stacks(struct kms_recipe *r);
 
 #endif

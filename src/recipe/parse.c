@@ -236,6 +236,7 @@ static int parse_line(struct parser *ps, char *line)
 		{ "kprobe",		recipe_parse_kprobe },
 		{ "fallback",		parse_fallback },
 		{ "require",		parse_require },
+		{ "stack",		recipe_parse_stack },
 	};
 	char *pos = line, *word;
 	size_t i;
@@ -247,7 +248,7 @@ static int parse_line(struct parser *ps, char *line)
 	for (i = 0; i < KMS_ARRAY_SIZE(directives); i++)
 		if (!strcmp(directives[i].name, word))
 			return directives[i].parse(ps, &pos);
-	return recipe_err(ps, "unknown directive '%s' (expected description, event, buffer, snapshot, table, kprobe, fallback or require)",
+	return recipe_err(ps, "unknown directive '%s' (expected description, event, buffer, snapshot, table, kprobe, fallback, require or stack)",
 			  word);
 }
 
@@ -303,6 +304,8 @@ struct kms_recipe *kms_recipe_parse(const char *path,
 		recipe_err(&ps, "no event or kprobe");
 		goto fail;
 	}
+	if (recipe_check_stacks(&ps) < 0)
+		goto fail;
 	free(buf);
 	return ps.r;
 fail:
@@ -341,6 +344,7 @@ void kms_recipe_free(struct kms_recipe *r)
 		free_strv(r->kprobes[i].args, r->kprobes[i].nr_args);
 	}
 	free(r->kprobes);
+	recipe_free_stacks(r);
 	free(r->fallback);
 	free(r->description);
 	free(r->path);

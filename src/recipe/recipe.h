@@ -25,6 +25,11 @@
  *   fallback RECIPE                       the tracepoint recipe to run where
  *                                         kprobes cannot be used
  *   require page_owner                    the kernel must track page owners
+ *   stack SYSTEM:EVENT [if FILTER...] [depth N]
+ *                                         kernel stacks for an allocation or
+ *                                         fault event of an event line, for
+ *                                         the events matching FILTER; N
+ *                                         frames kept (stacks.c)
  *
  * Table names, their keys and columns come from the table catalogue
  * (analyse/table.h); an unknown name is an error at its line.
@@ -35,6 +40,7 @@
 #include "analyse/table.h"
 #include "tracefs/kprobe.h"
 #include "tracefs/session.h"
+#include "tracefs/stack.h"
 
 struct kms_recipe_event {
 	char	*system;
@@ -62,6 +68,8 @@ struct kms_recipe {
 	char				*fallback;	/* recipe to run without kprobes */
 	unsigned int			requires;	/* KMS_REQ_* bits */
 	unsigned long			buffer_kb;	/* 0: default */
+	struct kms_stack_spec		*stacks;	/* stack lines */
+	int				nr_stacks;
 };
 
 /*
@@ -86,6 +94,10 @@ const char **kms_recipe_probe_names(const struct kms_recipe *r);
  * when it contains a '/' or ends in ".recipe". Returns a malloc'd path.
  */
 char *kms_recipe_locate(const char *name_or_path);
+
+struct kms_analysis;
+/* Tell an analysis the depth of the recipe's stack lines (stacks.c). */
+void kms_recipe_stack_depths(const struct kms_recipe *r, struct kms_analysis *a);
 /* The directories searched by kms_recipe_locate(), NULL-terminated. */
 const char *const *kms_recipe_dirs(void);
 

@@ -399,7 +399,9 @@ int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 	if (cfg->cgroup && kms_cgroup_check(cfg->cgroup) < 0)
 		return -1;
 	if (kms_session_create(&l->session, cfg->buffer_kb) < 0 || enable_events(l) < 0 ||
-	    (cfg->setup_probes && cfg->setup_probes(&l->session, cfg->probes_arg) < 0))
+	    (cfg->setup_probes && cfg->setup_probes(&l->session, cfg->probes_arg) < 0) ||
+	    kms_session_stacks(&l->session, cfg->stacks, cfg->nr_stacks, cfg->stack_all,
+			       cfg->notice, cfg->ctx) < 0)
 		return -1;
 	if (fork_command(l) < 0 || set_scope(l) < 0)
 		return -1;

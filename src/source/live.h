@@ -23,6 +23,7 @@
 #include "source/file.h"
 #include "source/reader.h"
 #include "tracefs/session.h"
+#include "tracefs/stack.h"
 
 /* Told about what the live source did on the user's behalf (one line each). */
 typedef void (*kms_live_notice_fn)(const char *msg, void *ctx);
@@ -43,6 +44,10 @@ struct kms_live_config {
 	/* Called once events are enabled, to add the recipe's kprobes. */
 	int				(*setup_probes)(struct kms_session *s, const void *arg);
 	const void			*probes_arg;
+	/* Kernel stacks: these events', and with stack_all every allocation's and fault's. */
+	const struct kms_stack_spec	*stacks;
+	int				nr_stacks;
+	bool				stack_all;
 	/* Raw sub-buffers (record); NULL: queue them for kms_live_drain() (top). */
 	kms_page_fn			page_fn;
 	int				reader_flags;	/* KMS_READER_* */

@@ -88,14 +88,18 @@ int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
 		return -1;
 	if (capture_formats(s, td))
 		return -1;
+	/* ftrace formats: print when markers were written, kernel_stack for stacks */
+	td->ftrace_formats = calloc(2, sizeof(*td->ftrace_formats));
+	if (!td->ftrace_formats)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (s->markers) {
-		td->ftrace_formats = calloc(1, sizeof(*td->ftrace_formats));
-		if (!td->ftrace_formats)
-			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		if (inst_blob(s->inst, "events/ftrace/print/format", &td->ftrace_formats[0], 1))
 			return -1;
 		td->nr_ftrace = 1;
 	}
+	if (!inst_blob(s->inst, "events/ftrace/kernel_stack/format",
+		       &td->ftrace_formats[td->nr_ftrace], 0) && td->ftrace_formats[td->nr_ftrace].data)
+		td->nr_ftrace++;
 	td->kallsyms.data = kms_read_file("/proc/kallsyms", &td->kallsyms.len);
 	if (!td->kallsyms.data)
 		td->kallsyms.len = 0;
@@ -133,6 +137,10 @@ struct tep_handle *kms_capture_tep(struct kms_session *s)
 		return NULL;
 	}
 	buf = s->markers ? tracefs_instance_file_read(s->inst, "events/ftrace/print/format", &len) : NULL;
+	if (buf)
+		tep_parse_event(tep, buf, len, "ftrace");
+	free(buf);
+	buf = tracefs_instance_file_read(s->inst, "events/ftrace/kernel_stack/format", &len);
 	if (buf)
 		tep_parse_event(tep, buf, len, "ftrace");
 	free(buf);

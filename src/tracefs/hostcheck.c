@@ -15,6 +15,7 @@
 #include <tracefs.h>
 
 #include "tracefs/hostcheck.h"
+#include "tracefs/stack.h"
 #include "base/events.h"
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
@@ -162,6 +163,13 @@ void kms_hostcheck_run(struct kms_hostcheck *h)
 	ok = dir && tracefs_file_exists(NULL, "events/kmem/kmalloc/hist");
 	add(h, "hist_triggers", ok, "", ok ? "events/kmem/kmalloc/hist exists" :
 	    "no events/*/hist (CONFIG_HIST_TRIGGERS=n)");
+	if (dir) {	/* kernel stacks (tracefs/stack.c): triggers, else options/stacktrace */
+		char how[160];
+		enum kms_stack_how st = kms_stacks_available(how, sizeof(how));
+
+		add(h, "kernel_stacks", st != KMS_STACKS_NONE, st == KMS_STACKS_TRIGGER ? "trigger" :
+		    st == KMS_STACKS_OPTION ? "option" : "no", "%s", how);
+	}
 	ok = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 	add(h, "btf", ok, "", ok ? "/sys/kernel/btf/vmlinux is readable" : "no /sys/kernel/btf/vmlinux");
 	ok = h->kprobes_ok && kms_kprobes_btf();

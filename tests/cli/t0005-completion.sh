@@ -17,7 +17,7 @@ complete_words() {	# words... (the last one is completed)
 [ "$(complete_words "$KMS" rep)" = report ] || fail "rep<TAB>: '$(complete_words "$KMS" rep)'"
 [ "$(complete_words "$KMS" re | tr '\n' ' ')" = "record report reset " ] || fail "re<TAB>"
 recipes=$(complete_words "$KMS" top -r "" | tr '\n' ' ')
-[ "$recipes" = "faults faults-kprobe overview page-order page-owner slab slab-kprobes " ] ||
+[ "$recipes" = "faults faults-kprobe overview page-order page-owner slab slab-kprobes stacks " ] ||
 	fail "top -r <TAB>: '$recipes'"
 [ "$(complete_words "$KMS" record --recipe sl | tr '\n' ' ')" = "slab slab-kprobes " ] || fail "--recipe sl<TAB>"
 complete_words "$KMS" report --table "" | grep -qx slab_by_callsite || fail "--table <TAB>"
