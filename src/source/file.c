@@ -13,6 +13,7 @@
 #include "base/kms.h"
 #include "source/cpustats.h"
 #include "source/file.h"
+#include "source/mmfile.h"
 #include "tracedat/check.h"
 
 /* Exported by libtracecmd but only declared in its private header. */
@@ -78,6 +79,11 @@ int kms_file_open(struct kms_file *f, const char *path)
 		f->bufs[f->nbufs++] = b;
 	}
 	f->sel = 0;
+	/* one buffer of uncompressed v6 data: read in place (mmfile.c) */
+	if (f->nbufs == 1 && !getenv("KMS_FILE_NO_MMAP") && kms_mmfile_open(&f->mm, path, f->tep)) {
+		kms_file_close(f);
+		return -1;
+	}
 	return 0;
 }
 
@@ -144,6 +150,8 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 
 	int ret;
 
+	if (f->mm)
+		return kms_mmfile_iterate(f->mm, f, fn, ctx);
 	if (f->sel >= 0)
 		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, &ic);
 	else
@@ -169,6 +177,8 @@ void kms_file_close(struct kms_file *f)
 	for (i = 1; i < f->nbufs; i++)
 		tracecmd_close(f->bufs[i]);
 	f->nbufs = 0;
+	kms_mmfile_close(f->mm);
+	f->mm = NULL;
 	if (f->handle)
 		tracecmd_close(f->handle);
 	f->handle = NULL;

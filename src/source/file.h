@@ -33,6 +33,7 @@ struct kms_file {
 	unsigned long long	missed_flags;	/* from the pages' missed-event flags */
 	unsigned long long	events;
 	unsigned long long	first_ts, last_ts;
+	struct kms_mmfile	*mm;		/* the data read in place, or NULL */
 };
 
 /* Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines. */
