@@ -185,7 +185,8 @@ static int emit_slab(struct kms_proj *p, bool with_frees)
 		if (!with_frees && !v->allocs)
 			continue;
 		f[KMS_SLOT_CACHE] = k->cache;
-		f[KMS_SLOT_CALL_SITE] = sym_of(a, k->call_site);
+		/* symbols only when grouped by call site: otherwise no row shows them */
+		f[KMS_SLOT_CALL_SITE] = p->key_pos[KMS_SLOT_CALL_SITE] >= 0 ? sym_of(a, k->call_site) : 0;
 		f[KMS_SLOT_PID] = k->pid;
 		f[KMS_SLOT_COMM] = k->pid >= 0 ? kms_comm_of(a, k->pid) : 0;
 		f[KMS_SLOT_ALLOCS] = v->allocs;

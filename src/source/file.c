@@ -55,9 +55,15 @@ int kms_file_open(struct kms_file *f, const char *path)
 	if (kms_tracedat_check(path))
 		return -1;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
-	f->handle = tracecmd_open(path, 0);
-	if (!f->handle)
+	/* one buffer of uncompressed v6 data: read in place (mmfile.c) */
+	if (!getenv("KMS_FILE_NO_MMAP") && kms_mmfile_open(&f->mm, path) < 0)
+		return -1;
+	f->handle = f->mm ? kms_mmfile_tracecmd(f->mm) : tracecmd_open(path, 0);
+	if (!f->handle) {
+		kms_mmfile_close(f->mm);
+		f->mm = NULL;
 		return kms_error(KMS_ERR_INPUT, "%s: cannot read trace.dat (truncated or corrupt)", path);
+	}
 	f->tep = tracecmd_get_tep(f->handle);
 	f->ncpus = tracecmd_cpus(f->handle);
 	f->in_usecs = tracecmd_get_flags(f->handle) & KMS_TRACECMD_FL_IN_USECS;
@@ -79,12 +85,13 @@ int kms_file_open(struct kms_file *f, const char *path)
 		f->bufs[f->nbufs++] = b;
 	}
 	f->sel = 0;
-	/* one buffer of uncompressed v6 data: read in place (mmfile.c) */
-	if (f->nbufs == 1 && !getenv("KMS_FILE_NO_MMAP") && kms_mmfile_open(&f->mm, path, f->tep)) {
-		kms_file_close(f);
-		return -1;
-	}
 	return 0;
+}
+
+/* Load the kernel's symbols that came with the file, for symbolised call sites. */
+int kms_file_symbols(struct kms_file *f)
+{
+	return f->mm ? kms_mmfile_kallsyms(f->mm, f->tep) : 0;	/* libtracecmd loaded them */
 }
 
 /* Choose the buffer to iterate by name; NULL merges them all. */

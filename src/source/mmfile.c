@@ -5,12 +5,16 @@
  */
 #include <endian.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+
+#include <trace-cmd/trace-cmd.h>
 
 #include "base/kms.h"
 #include "source/mmfile.h"
@@ -40,6 +44,10 @@ struct kms_mmfile {
 	struct mm_cpu		*cpus;
 	int			*heap;		/* CPUs with a record, earliest first */
 	int			nheap;
+	size_t			ks_pos;		/* the kallsyms section's size field */
+	uint32_t		ks_size;
+	bool			ks_loaded;
+	size_t			table_pos;	/* the flyrecord CPU table */
 };
 
 /* A cursor over the map: reads fail once past the end. */
@@ -136,7 +144,11 @@ static int walk_headers(struct kms_mmfile *m, struct mm_rd *r)
 			if (rd_sized(r, 8))
 				return -1;
 	}
-	if (rd_sized(r, 4) || rd_sized(r, 4) || rd_sized(r, 8) || rd_num(r, 4, &ncpus))
+	m->ks_pos = r->pos;
+	if (rd_num(r, 4, &v) || rd_skip(r, v))
+		return -1;
+	m->ks_size = v;
+	if (rd_sized(r, 4) || rd_sized(r, 8) || rd_num(r, 4, &ncpus))
 		return -1;
 	m->ncpus = ncpus;
 	if (r->len - r->pos < 10)
@@ -161,6 +173,7 @@ static int walk_headers(struct kms_mmfile *m, struct mm_rd *r)
 	if (r->len - r->pos < 10 || memcmp(r->p + r->pos, "flyrecord", 10))
 		return 0;	/* latency data */
 	r->pos += 10;
+	m->table_pos = r->pos;
 	return 1;
 }
 
@@ -279,7 +292,7 @@ static void sift_down(struct kms_mmfile *m, int i)
 }
 
 /* Map the file and find each CPU's data, when this path can read it. */
-int kms_mmfile_open(struct kms_mmfile **out, const char *path, struct tep_handle *tep)
+int kms_mmfile_open(struct kms_mmfile **out, const char *path)
 {
 	struct kms_mmfile *m;
 	struct mm_rd r;
@@ -287,8 +300,6 @@ int kms_mmfile_open(struct kms_mmfile **out, const char *path, struct tep_handle
 	int fd, ret, i;
 
 	*out = NULL;
-	if (tep_get_header_page_size(tep) != 4 && tep_get_header_page_size(tep) != 8)
-		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || st.st_size <= 0) {
 		if (fd >= 0)
@@ -310,7 +321,6 @@ int kms_mmfile_open(struct kms_mmfile **out, const char *path, struct tep_handle
 	}
 	madvise(m->map, m->len, MADV_SEQUENTIAL);
 	m->sys_page = sysconf(_SC_PAGESIZE);
-	m->long_size = tep_get_header_page_size(tep);
 	r = (struct mm_rd){ m->map, 0, m->len };
 	ret = walk_headers(m, &r);
 	if (ret <= 0 || m->ncpus <= 0 || m->page_size < 16 ||
@@ -366,6 +376,10 @@ int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn f
 {
 	int i, r, ret = 0;
 
+	m->long_size = tep_get_header_page_size(f->tep);
+	if (m->long_size != 4 && m->long_size != 8)
+		return kms_error(KMS_ERR_INPUT, "%s: page headers with a %d-byte commit field",
+				 m->path, m->long_size);
 	f->cur_buffer = "";
 	m->nheap = 0;
 	for (i = 0; i < m->ncpus; i++) {
@@ -394,6 +408,71 @@ int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn f
 			m->heap[0] = m->heap[--m->nheap];
 		sift_down(m, 0);
 	}
+	return 0;
+}
+
+/* Write all of buf to fd. */
+static int put(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * The headers for libtracecmd, in a memfd: the file up to its CPU table,
+ * with no kallsyms (kms_mmfile_kallsyms() loads them when a table needs
+ * symbols) and no data (this path reads it).
+ */
+struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m)
+{
+	struct tracecmd_input *h;
+	uint32_t zero = 0;
+	size_t after = m->ks_pos + 4 + m->ks_size;
+	void *cpus = calloc(m->ncpus, 16);
+	int fd = memfd_create("kmemscope-headers", MFD_CLOEXEC);
+
+	if (fd < 0 || !cpus || put(fd, m->map, m->ks_pos) || put(fd, &zero, 4) ||
+	    put(fd, m->map + after, m->table_pos - after) || put(fd, cpus, m->ncpus * 16) ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		free(cpus);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	free(cpus);
+	h = tracecmd_open_fd(fd, 0);
+	if (!h)
+		close(fd);
+	return h;
+}
+
+/* Parse the file's kallsyms into tep, once. */
+int kms_mmfile_kallsyms(struct kms_mmfile *m, struct tep_handle *tep)
+{
+	char *text;
+
+	if (m->ks_loaded || !m->ks_size)
+		return 0;
+	text = malloc(m->ks_size + 1);
+	if (!text)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	memcpy(text, m->map + m->ks_pos + 4, m->ks_size);
+	text[m->ks_size] = '\0';
+	m->ks_loaded = true;
+	if (tep_parse_kallsyms(tep, text) < 0) {
+		free(text);
+		return kms_error(KMS_ERR_NOMEM, "%s: cannot load its kallsyms", m->path);
+	}
+	free(text);
 	return 0;
 }
 
