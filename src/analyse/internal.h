@@ -36,7 +36,7 @@ struct fm_key { int32_t pid; uint32_t map; };
 struct probe_key { int32_t probe, pid; };
 struct live_val { struct sl_key k; uint64_t req, alloc; };
 struct pi_val { uint32_t comm; int32_t mem_known; long long vm, rss, majflt; };
-struct rss_val { int32_t pid, pad; int64_t size[4]; };
+struct rss_val { int32_t pid, pad; int64_t size[4]; uint64_t seq; };	/* seq: its last event */
 struct si_val { int64_t before, after, objsize; int32_t has_before, has_after; };
 
 struct kms_analysis {
