@@ -309,7 +309,7 @@ static int cmd_report(int argc, char **argv)
 		printf("cpus=%d\n", r.f.ncpus);
 		if (kms_file_iterate(&r.f, print_record, &r) < 0)
 			ret = cmd_core_error();
-		if (ret != KMS_EXIT_PIPE)
+		else if (ret != KMS_EXIT_PIPE)
 			fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
 				kms_file_lost(&r.f));
 	} else {
