@@ -63,6 +63,11 @@ struct kms_analysis {
 	int			nr_probes;
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
+	/* per-event shortcuts: the last process seen, the kmalloc class names' ids */
+	int32_t			last_pid;
+	struct pi_val		*last_proc;	/* valid while procs.slots is last_slots */
+	const void		*last_slots;
+	int64_t			kmalloc_ids[16];	/* by class index; 0: not interned yet */
 };
 
 /* One process's memory, as the faults table shows it. */
