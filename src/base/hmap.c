@@ -13,6 +13,17 @@
 #define SLOT(m, i) ((m)->slots + (i) * (m)->slot_size)
 #define HASH(m, s) (*(uint32_t *)((s) + (m)->used_off))
 
+/* The final mix of a 64-bit value (MurmurHash3's fmix64). */
+static inline uint64_t fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 /* A 64-bit hash of n bytes, a word at a time, then a final mix. */
 uint64_t kms_hash(const void *p, size_t n)
 {
@@ -34,12 +45,7 @@ uint64_t kms_hash(const void *p, size_t n)
 	}
 	while (n--)
 		h = (h ^ *b++) * 0x100000001b3ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return fmix64(h);
 }
 
 /* Whether two keys of n bytes are equal; 4 and 8 bytes without a call. */
@@ -86,6 +92,18 @@ void kms_hmap_free(struct kms_hmap *m)
 /* The stored form of a key's hash: never 0, which marks a free slot. */
 static inline uint32_t slot_hash(const struct kms_hmap *m, const void *key)
 {
+	uint64_t w;
+	uint32_t x;
+
+	/* the common pid and pointer keys: one mix, no loop */
+	if (m->key_size == 8) {
+		memcpy(&w, key, 8);
+		return (uint32_t)fmix64(w ^ 0x9e3779b97f4a7c15ULL) | 1;
+	}
+	if (m->key_size == 4) {
+		memcpy(&x, key, 4);
+		return (uint32_t)fmix64(x ^ 0x9e3779b97f4a7c15ULL) | 1;
+	}
 	return (uint32_t)kms_hash(key, m->key_size) | 1;
 }
 
@@ -143,7 +161,7 @@ void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added)
 	size_t i;
 	int found;
 
-	if ((m->len + 1) * 4 > m->cap * 3 && grow(m) < 0)
+	if ((m->len + 1) * 2 > m->cap && grow(m) < 0)	/* at most half full: short probes */
 		return NULL;
 	i = probe(m, key, h, &found);
 	s = SLOT(m, i);
