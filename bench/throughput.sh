@@ -20,20 +20,25 @@ TIME="taskset -c $CPU /usr/bin/time -f %e_%U_%S_%M -o $OUT/rus"
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# Run "$@" RUNS times on one core; prints median wall s, cpu s, peak RSS KB.
+# Run "$@" RUNS times on one core; prints median wall s, cpu s, peak RSS KB
+# and the runs that failed (their errors in $OUT/err).
 timed() {
-	local i
+	local i failed=0
 
 	: >$OUT/runs
 	for i in $(seq $RUNS); do
-		$TIME "$@" >/dev/null 2>&1 || true
+		$TIME "$@" >/dev/null 2>$OUT/err || failed=$((failed + 1))
 		tail -1 $OUT/rus | tr _ ' ' >>$OUT/runs
 	done
-	echo "$(awk '{print $1}' $OUT/runs | median) $(awk '{print $2 + $3}' $OUT/runs | median) $(awk '{print $4}' $OUT/runs | median)"
+	echo "$(awk '{print $1}' $OUT/runs | median) $(awk '{print $2 + $3}' $OUT/runs | median) $(awk '{print $4}' $OUT/runs | median) $failed"
 }
 
-row() {	# name, events, "wall cpu rss"
+row() {	# name, events, "wall cpu rss failed"
 	set -- "$1" "$2" $3
+	if [ "$6" != 0 ]; then
+		echo "| $1 | $2 | failed in $6 of $RUNS runs: $(grep -v '^Command exited' $OUT/err | tail -1) | | | |"
+		return
+	fi
 	awk -v n="$1" -v e=$2 -v w=$3 -v c=$4 -v r=$5 'BEGIN {
 		printf "| %s | %d | %.3f | %.3f | %.2fM | %.0f MB |\n", n, e, w, c, e / c / 1e6, r / 1024 }'
 }
@@ -70,10 +75,11 @@ for x in 1 10; do
 done
 echo
 awk '$1 == "kms" {e[$2] = $3; c[$2] = $5; r[$2] = $6}
-     $1 == "perf" {pe[$2] = $3; pc[$2] = $5}
+     $1 == "perf" && $7 == 0 {pe[$2] = $3; pc[$2] = $5}
      END {
 	printf "report: %.2fM events/s at 10x; RSS 10x/1x: %.2f", e[10] / c[10] / 1e6, r[10] / r[1]
-	if (pc[10]) printf "; %.1fx the events/s of perf kmem stat", (e[10] / c[10]) / (pe[10] / pc[10])
+	x = pc[10] ? 10 : 1
+	if (pc[x]) printf "; %.1fx the events/s of perf kmem stat (at %dx)", (e[x] / c[x]) / (pe[x] / pc[x]), x
 	printf "\n"
      }' $OUT/all
 [ $have_perf = 1 ] || echo "perf kmem: skipped (perf or its kmem tracepoints are missing)"
