@@ -55,7 +55,8 @@ int kms_file_open(struct kms_file *f, const char *path)
 	if (kms_tracedat_check(path))
 		return -1;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
-	/* uncompressed v6 data, one buffer: read in place (mmfile.c); KMS_FILE_NO_MMAP set: by libtracecmd, to compare */
+	/* uncompressed v6 data, one buffer: read in place (mmfile.c);
+	 * with KMS_FILE_NO_MMAP set, by libtracecmd (tests compare the two) */
 	if (!getenv("KMS_FILE_NO_MMAP") && kms_mmfile_open(&f->mm, path) < 0)
 		return -1;
 	f->handle = f->mm ? kms_mmfile_tracecmd(f->mm) : tracecmd_open(path, 0);
