@@ -34,7 +34,8 @@ struct qpage {
  * At the stop the queue takes the last pages without a bound (the ring
  * buffer's size bounds them), as the main thread drains it only afterwards.
  */
-#define LIVE_QUEUE_PAGES	4096	/* 16 MiB of 4 KiB pages: a main thread held off the CPU for a while */
+/* 16 MiB of 4 KiB pages: room while the main thread is held off the CPU */
+#define LIVE_QUEUE_PAGES	4096
 
 struct live_queue {
 	pthread_mutex_t		lock;
