@@ -15,7 +15,7 @@ static const unsigned int kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 
 					      1024, 2048, 4096, 8192 };
 #define KMALLOC_MAX	kmalloc_sizes[KMS_ARRAY_SIZE(kmalloc_sizes) - 1]
 
-/* The interned name of size class i ("kmalloc-8"...), past them "kmalloc-large", then "kmalloc-?". */
+/* The interned name of size class i, "kmalloc-large" just past them, then "kmalloc-?". */
 static int64_t class_id(struct kms_analysis *a, size_t i)
 {
 	char buf[32];
