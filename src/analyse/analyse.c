@@ -131,7 +131,14 @@ struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid)
 	int32_t key = pid;
 	int added;
 
+	if (a->last_proc && a->last_pid == pid && a->last_slots == a->procs.slots)
+		return a->last_proc;	/* entries move only when the map grows */
 	p = kms_hmap_get(&a->procs, &key, &added);
+	if (p) {
+		a->last_pid = pid;
+		a->last_proc = p;
+		a->last_slots = a->procs.slots;
+	}
 	if (!p || !added)
 		return p;
 	if (a->ops.comm)

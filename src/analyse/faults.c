@@ -71,6 +71,7 @@ int kms_rss_stat_add(struct kms_analysis *a, const struct kms_ev *ev)
 		return -1;
 	r->pid = ev->pid;
 	r->size[ev->member] = ev->size;
+	r->seq = a->events;
 	return 0;
 }
 
@@ -129,6 +130,7 @@ int kms_emit_fault_mappings(struct kms_proj *p)
 static void proc_mem(struct kms_analysis *a, int32_t pid, struct proc_mem *m)
 {
 	struct pi_val *p = kms_hmap_find(&a->procs, &pid);
+	const struct rss_val *last = NULL;
 	const void *kp;
 	void *vp;
 	size_t pos = 0;
@@ -141,15 +143,17 @@ static void proc_mem(struct kms_analysis *a, int32_t pid, struct proc_mem *m)
 		m->source = p->mem_known == 2 ? "end" : "last-sample";
 		return;
 	}
+	/* the mm the process updated last (after an exec, its new one) */
 	while (kms_hmap_next(&a->rss, &pos, &kp, &vp)) {
 		const struct rss_val *r = vp;
 
-		if (r->pid == pid) {
-			/* file, anon and shmem pages, in bytes; summed unsigned */
-			m->rss = (int64_t)((uint64_t)r->size[0] + r->size[1] + r->size[3]) / 1024;
-			m->source = "rss_stat";
-			return;
-		}
+		if (r->pid == pid && (!last || r->seq > last->seq))
+			last = r;
+	}
+	if (last) {
+		/* file, anon and shmem pages, in bytes; summed unsigned */
+		m->rss = (int64_t)((uint64_t)last->size[0] + last->size[1] + last->size[3]) / 1024;
+		m->source = "rss_stat";
 	}
 }
 

@@ -48,7 +48,7 @@ struct pi_val {
 	uint8_t		in_scope;	/* in the traced tree */
 	uint8_t		named;		/* comm from a process event */
 };
-struct rss_val { int32_t pid, pad; int64_t size[4]; };
+struct rss_val { int32_t pid, pad; int64_t size[4]; uint64_t seq; };	/* seq: its last event */
 struct si_val { int64_t before, after, objsize; int32_t has_before, has_after; };
 
 struct kms_analysis {
@@ -100,6 +100,11 @@ struct kms_analysis {
 	int			long_size;	/* bytes in a long, likewise */
 	struct kms_stacks	*stk;		/* kernel stacks (stacks.c), NULL: none yet */
 	int			no_stacks;	/* the data has no kernel_stack format */
+	/* per-event shortcuts: the last process seen, the kmalloc class names' ids */
+	int32_t			last_pid;
+	struct pi_val		*last_proc;	/* valid while procs.slots is last_slots */
+	const void		*last_slots;
+	int64_t			kmalloc_ids[16];	/* by class index; 0: not interned yet */
 };
 
 /* One process's memory, as the faults table shows it. */

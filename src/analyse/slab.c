@@ -15,28 +15,41 @@ static const unsigned int kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 
 					      1024, 2048, 4096, 8192 };
 #define KMALLOC_MAX	kmalloc_sizes[KMS_ARRAY_SIZE(kmalloc_sizes) - 1]
 
+/* The interned name of size class i, "kmalloc-large" just past them, then "kmalloc-?". */
+static int64_t class_id(struct kms_analysis *a, size_t i)
+{
+	char buf[32];
+
+	if (!a->kmalloc_ids[i]) {
+		if (i < KMS_ARRAY_SIZE(kmalloc_sizes))
+			snprintf(buf, sizeof(buf), "kmalloc-%u", kmalloc_sizes[i]);
+		else
+			strcpy(buf, i == KMS_ARRAY_SIZE(kmalloc_sizes) ? "kmalloc-large" : "kmalloc-?");
+		a->kmalloc_ids[i] = kms_intern_str(&a->strs, buf);
+	}
+	return a->kmalloc_ids[i];
+}
+
 /* The cache of an allocation of a class's exact size. */
-static const char *kmalloc_class(unsigned long long bytes, char *buf, size_t len)
+static int64_t kmalloc_class(struct kms_analysis *a, unsigned long long bytes)
 {
 	size_t i;
 
 	for (i = 0; i < KMS_ARRAY_SIZE(kmalloc_sizes); i++)
-		if (bytes == kmalloc_sizes[i]) {
-			snprintf(buf, len, "kmalloc-%u", kmalloc_sizes[i]);
-			return buf;
-		}
-	return bytes > KMALLOC_MAX ? "kmalloc-large" : "kmalloc-?";
+		if (bytes == kmalloc_sizes[i])
+			return class_id(a, i);
+	return class_id(a, bytes > KMALLOC_MAX ? i : i + 1);
 }
 
 /* The smallest kmalloc class holding a request (kprobes see only the size). */
-static const char *kmalloc_class_of_req(unsigned long long req, char *buf, size_t len)
+static int64_t kmalloc_class_of_req(struct kms_analysis *a, unsigned long long req)
 {
 	size_t i;
 
 	for (i = 0; i < KMS_ARRAY_SIZE(kmalloc_sizes); i++)
 		if (req <= kmalloc_sizes[i])
-			return kmalloc_class(kmalloc_sizes[i], buf, len);
-	return "kmalloc-large";
+			return class_id(a, i);
+	return class_id(a, i);
 }
 
 /* A kmalloc or kmem_cache_alloc: count it, and remember the live object. */
@@ -45,13 +58,11 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	struct sl_key k = { .pid = ev->pid, .call_site = ev->call_site };
 	struct sl_val *v;
 	struct live_val *old;
-	char buf[32];
 	int64_t id;
 
 	if (ev->type == KMS_EV_KMALLOC || ev->type == KMS_EV_KMALLOC_NODE) {
-		id = kms_intern_str(&a->strs, ev->bytes_alloc || !ev->bytes_req ?
-			kmalloc_class(ev->bytes_alloc, buf, sizeof(buf)) :
-			kmalloc_class_of_req(ev->bytes_req, buf, sizeof(buf)));
+		id = ev->bytes_alloc || !ev->bytes_req ? kmalloc_class(a, ev->bytes_alloc) :
+			kmalloc_class_of_req(a, ev->bytes_req);
 		k.src = SRC_SIZECLASS;
 	} else if (ev->name && ev->name_len) {
 		id = kms_intern(&a->strs, ev->name, ev->name_len);
@@ -207,7 +218,8 @@ static int emit_slab(struct kms_proj *p, bool with_frees)
 		if (!with_frees && !v->allocs)
 			continue;
 		f[KMS_SLOT_CACHE] = k->cache;
-		f[KMS_SLOT_CALL_SITE] = kms_sym_of(a, k->call_site);
+		/* symbols only when grouped by call site: otherwise no row shows them */
+		f[KMS_SLOT_CALL_SITE] = p->key_pos[KMS_SLOT_CALL_SITE] >= 0 ? kms_sym_of(a, k->call_site) : 0;
 		f[KMS_SLOT_PID] = k->pid;
 		f[KMS_SLOT_COMM] = k->pid >= 0 ? kms_comm_of(a, k->pid) : 0;
 		f[KMS_SLOT_ALLOCS] = v->allocs;

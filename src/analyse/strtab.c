@@ -40,7 +40,7 @@ int64_t kms_intern(struct strtab *t, const char *s, size_t len)
 		if (!id)
 			return -1;
 		if (!added) {
-			if (strlen(t->strs[*id]) == len && !memcmp(t->strs[*id], s, len))
+			if (!strncmp(t->strs[*id], s, len) && !t->strs[*id][len])
 				return *id;
 			continue;	/* hash collision: probe on */
 		}

@@ -9,6 +9,7 @@
 #ifndef KMS_TABLE_H
 #define KMS_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define KMS_MAX_KEYS	4	/* keys a table may be grouped by at once */
@@ -124,6 +125,8 @@ const struct kms_table_def *kms_table_find(const char *name);
 int kms_table_col(const struct kms_table_def *def, const char *col);
 /* Index of a key in def->keys, or -1. */
 int kms_table_key(const struct kms_table_def *def, const char *key);
+/* Whether any of the n requested tables groups by call site (needs kallsyms). */
+bool kms_tables_need_symbols(const struct kms_table_req *rq, int n);
 /* Fill a request with the table's default keys and sort, all rows. */
 void kms_table_req_init(struct kms_table_req *rq, const struct kms_table_def *def);
 /* A snapshot table (pagemap, pagemap_flags, ...) by name; NULL if unknown. */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Open addressing with linear probing and backward-shift deletion.
- * Slots hold the key, the value and a used byte, each aligned.
+ * Slots hold the key, the value and the key's hash (0: a free slot), each
+ * aligned; the stored hash spares rehashing on growth and deletion, and
+ * most key compares.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +11,60 @@
 #include "base/hmap.h"
 
 #define SLOT(m, i) ((m)->slots + (i) * (m)->slot_size)
+#define HASH(m, s) (*(uint32_t *)((s) + (m)->used_off))
 
-/* A 64-bit hash of n bytes. */
-uint64_t kms_hash(const void *p, size_t n)
+/* The final mix of a 64-bit value (MurmurHash3's fmix64). */
+static inline uint64_t fmix64(uint64_t h)
 {
-	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a, then a final mix */
-
-	while (n--) {
-		h ^= *b++;
-		h *= 1099511628211ULL;
-	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
+}
+
+/* A 64-bit hash of n bytes, a word at a time, then a final mix. */
+uint64_t kms_hash(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	uint32_t x;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (n >= 4) {
+		memcpy(&x, b, 4);
+		h = (h ^ x) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		b += 4;
+		n -= 4;
+	}
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return fmix64(h);
+}
+
+/* Whether two keys of n bytes are equal; 4 and 8 bytes without a call. */
+static inline int key_eq(const void *a, const void *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n == 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		return x == y;
+	}
+	if (n == 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		return u == v;
+	}
+	return !memcmp(a, b, n);
 }
 
 /* An empty map of fixed-size keys and values; -1 when out of memory. */
@@ -32,8 +73,8 @@ int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size)
 	m->key_size = key_size;
 	m->val_size = val_size;
 	m->val_off = (key_size + 7) & ~(size_t)7;
-	m->used_off = m->val_off + val_size;
-	m->slot_size = (m->used_off + 1 + 7) & ~(size_t)7;
+	m->used_off = (m->val_off + val_size + 3) & ~(size_t)3;
+	m->slot_size = (m->used_off + 4 + 7) & ~(size_t)7;
 	m->cap = 64;
 	m->len = 0;
 	m->slots = calloc(m->cap, m->slot_size);
@@ -48,19 +89,38 @@ void kms_hmap_free(struct kms_hmap *m)
 	m->cap = m->len = 0;
 }
 
-/* The slot of key, or the free slot where it would go (linear probing). */
-static size_t probe(const struct kms_hmap *m, const void *key, int *found)
+/* The stored form of a key's hash: never 0, which marks a free slot. */
+static inline uint32_t slot_hash(const struct kms_hmap *m, const void *key)
 {
-	size_t i = kms_hash(key, m->key_size) & (m->cap - 1);
+	uint64_t w;
+	uint32_t x;
+
+	/* the common pid and pointer keys: one mix, no loop */
+	if (m->key_size == 8) {
+		memcpy(&w, key, 8);
+		return (uint32_t)fmix64(w ^ 0x9e3779b97f4a7c15ULL) | 1;
+	}
+	if (m->key_size == 4) {
+		memcpy(&x, key, 4);
+		return (uint32_t)fmix64(x ^ 0x9e3779b97f4a7c15ULL) | 1;
+	}
+	return (uint32_t)kms_hash(key, m->key_size) | 1;
+}
+
+/* The slot of key (hash h), or the free slot where it would go (linear probing). */
+static size_t probe(const struct kms_hmap *m, const void *key, uint32_t h, int *found)
+{
+	size_t i = h & (m->cap - 1);
 
 	for (;;) {
 		unsigned char *s = SLOT(m, i);
+		uint32_t sh = HASH(m, s);
 
-		if (!s[m->used_off]) {
+		if (!sh) {
 			*found = 0;
 			return i;
 		}
-		if (!memcmp(s, key, m->key_size)) {
+		if (sh == h && key_eq(s, key, m->key_size)) {
 			*found = 1;
 			return i;
 		}
@@ -68,12 +128,11 @@ static size_t probe(const struct kms_hmap *m, const void *key, int *found)
 	}
 }
 
-/* Double the slots and re-insert every entry. */
+/* Double the slots and re-insert every entry by its stored hash. */
 static int grow(struct kms_hmap *m)
 {
 	struct kms_hmap n = *m;
-	size_t i;
-	int found;
+	size_t i, j;
 
 	n.cap = m->cap * 2;
 	n.slots = calloc(n.cap, n.slot_size);
@@ -81,9 +140,13 @@ static int grow(struct kms_hmap *m)
 		return -1;
 	for (i = 0; i < m->cap; i++) {
 		unsigned char *s = SLOT(m, i);
+		uint32_t h = HASH(m, s);
 
-		if (s[m->used_off])
-			memcpy(SLOT(&n, probe(&n, s, &found)), s, m->slot_size);
+		if (!h)
+			continue;
+		for (j = h & (n.cap - 1); HASH(&n, SLOT(&n, j)); j = (j + 1) & (n.cap - 1))
+			;
+		memcpy(SLOT(&n, j), s, m->slot_size);
 	}
 	free(m->slots);
 	*m = n;
@@ -93,18 +156,19 @@ static int grow(struct kms_hmap *m)
 /* The value of key, added zeroed when missing; NULL when out of memory. */
 void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added)
 {
+	uint32_t h = slot_hash(m, key);
 	unsigned char *s;
 	size_t i;
 	int found;
 
-	if ((m->len + 1) * 4 > m->cap * 3 && grow(m) < 0)
+	if ((m->len + 1) * 2 > m->cap && grow(m) < 0)	/* at most half full: short probes */
 		return NULL;
-	i = probe(m, key, &found);
+	i = probe(m, key, h, &found);
 	s = SLOT(m, i);
 	if (added)
 		*added = !found;
 	if (!found) {
-		s[m->used_off] = 1;
+		HASH(m, s) = h;
 		memcpy(s, key, m->key_size);
 		memset(s + m->val_off, 0, m->val_size);
 		m->len++;
@@ -120,7 +184,7 @@ void *kms_hmap_find(const struct kms_hmap *m, const void *key)
 
 	if (!m->slots)
 		return NULL;
-	i = probe(m, key, &found);
+	i = probe(m, key, slot_hash(m, key), &found);
 	return found ? SLOT(m, i) + m->val_off : NULL;
 }
 
@@ -130,17 +194,17 @@ int kms_hmap_del(struct kms_hmap *m, const void *key)
 	size_t i, j, k;
 	int found;
 
-	i = probe(m, key, &found);
+	i = probe(m, key, slot_hash(m, key), &found);
 	if (!found)
 		return -1;
-	SLOT(m, i)[m->used_off] = 0;
+	HASH(m, SLOT(m, i)) = 0;
 	m->len--;
 	/* Shift back the following entries of the cluster. */
-	for (j = (i + 1) & (m->cap - 1); SLOT(m, j)[m->used_off]; j = (j + 1) & (m->cap - 1)) {
-		k = kms_hash(SLOT(m, j), m->key_size) & (m->cap - 1);
+	for (j = (i + 1) & (m->cap - 1); HASH(m, SLOT(m, j)); j = (j + 1) & (m->cap - 1)) {
+		k = HASH(m, SLOT(m, j)) & (m->cap - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
 			memcpy(SLOT(m, i), SLOT(m, j), m->slot_size);
-			SLOT(m, j)[m->used_off] = 0;
+			HASH(m, SLOT(m, j)) = 0;
 			i = j;
 		}
 	}
@@ -154,7 +218,7 @@ int kms_hmap_next(const struct kms_hmap *m, size_t *pos, const void **key, void 
 		unsigned char *s = SLOT(m, *pos);
 
 		(*pos)++;
-		if (s[m->used_off]) {
+		if (HASH(m, s)) {
 			*key = s;
 			*val = s + m->val_off;
 			return 1;

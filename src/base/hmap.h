@@ -12,7 +12,7 @@
 
 struct kms_hmap {
 	size_t		key_size, val_size, slot_size;
-	size_t		val_off, used_off;	/* 8-byte aligned key, value, then a used byte */
+	size_t		val_off, used_off;	/* 8-byte aligned key, value, then the key's 32-bit hash (0: free) */
 	size_t		cap, len;		/* cap is a power of two */
 	unsigned char	*slots;
 };

@@ -39,6 +39,9 @@ int fa_open(struct file_analysis *fa, const char *path, const struct kms_recipe 
 		return -1;
 	if (kms_file_select(&fa->f, "") < 0)
 		goto fail;
+	/* symbols are loaded only for the tables that show them */
+	if (kms_tables_need_symbols(rc->tables, rc->nr_tables) && kms_file_symbols(&fa->f) < 0)
+		goto fail;
 	fa->dec = kms_decoder_new(fa->f.tep);
 	fa->names = kms_recipe_probe_names(rc);
 	if (!fa->dec || !fa->names ||

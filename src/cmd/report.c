@@ -361,12 +361,20 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (r.events && !r.buffer)
 		kms_file_select(&r.f, NULL);	/* every buffer, merged, as trace-cmd does */
+	/* kallsyms: for --events and the probe log, and tables by call site */
+	if ((r.events || r.probe_log || !rc || cmd_stack_wanted(&r.so) ||
+	     kms_tables_need_symbols(rc->tables, rc->nr_tables)) &&
+	    kms_file_symbols(&r.f) < 0) {
+		kms_file_close(&r.f);
+		kms_recipe_free(rc);
+		return cmd_core_error();
+	}
 	trace_seq_init(&r.seq);
 	if (r.events) {
 		printf("cpus=%d\n", r.f.ncpus);
 		if (kms_file_iterate(&r.f, print_record, &r) < 0)
 			ret = cmd_core_error();
-		if (ret != KMS_EXIT_PIPE)
+		else if (ret != KMS_EXIT_PIPE)
 			fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
 				kms_file_lost(&r.f));
 	} else {

@@ -234,7 +234,9 @@ static int setup(struct top *t)
 	cfg.end_signal = SIGTERM;
 	if (kms_live_start(&t->live, &cfg) < 0)
 		return -1;
-	t->tep = kms_capture_tep(&t->live.session);
+	/* symbols only for tables by call site: parsing them competes with the command */
+	t->tep = kms_capture_tep(&t->live.session,
+				 kms_tables_need_symbols(t->rc->tables, t->rc->nr_tables));
 	t->dec = t->tep ? kms_decoder_new(t->tep) : NULL;
 	if (t->dec && kms_decoder_add_probes(t->dec, t->rc->kprobes, t->rc->nr_kprobes) < 0)
 		return -1;

@@ -3,6 +3,7 @@
  * Field lookup by name for the kmem and exceptions events, resolved once
  * per source; decoding a record is then a table lookup by event id.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,68 @@
 #include "tracefs/kprobe.h"
 #include "decode/stack.h"
 
+/* One integer field to copy: from the record at off, into struct kms_ev at dst. */
+struct num_op {
+	uint16_t	off;
+	uint8_t		size;		/* 1, 2, 4 or 8 bytes in the record; others read as 0 */
+	uint8_t		is_signed;
+	uint8_t		dst_size;	/* 4 or 8 bytes in struct kms_ev */
+	uint16_t	dst;
+};
+
 struct ev_desc {
 	enum kms_ev_type		type;
 	int				probe;		/* kprobe index, or -1 */
 	int				role;		/* its enum kms_probe_role */
 	unsigned int			have;
 	struct tep_format_field		*f[KMS_F__MAX];
+	/* resolved once: the fields this type has, and its event before them */
+	struct num_op			ops[KMS_F__MAX];
+	int				nr_ops;
+	struct kms_ev			tmpl;
 };
+
+/* Where each integer field goes in struct kms_ev. */
+#define EV_NUM(fld, member) [fld] = { offsetof(struct kms_ev, member) + 1, \
+				      sizeof(((struct kms_ev *)0)->member) }
+static const struct { uint16_t dst; uint8_t size; } num_dst[KMS_F__MAX] = {
+	EV_NUM(KMS_F_PFN, pfn), EV_NUM(KMS_F_ORDER, order), EV_NUM(KMS_F_GFP, gfp),
+	EV_NUM(KMS_F_MIGRATETYPE, migratetype), EV_NUM(KMS_F_CALL_SITE, call_site),
+	EV_NUM(KMS_F_PTR, ptr), EV_NUM(KMS_F_BYTES_REQ, bytes_req),
+	EV_NUM(KMS_F_BYTES_ALLOC, bytes_alloc), EV_NUM(KMS_F_NODE, node),
+	EV_NUM(KMS_F_ACCOUNTED, accounted), EV_NUM(KMS_F_ADDRESS, address),
+	EV_NUM(KMS_F_IP, ip), EV_NUM(KMS_F_ERROR_CODE, error_code),
+	EV_NUM(KMS_F_MM_ID, mm_id), EV_NUM(KMS_F_CURR, curr), EV_NUM(KMS_F_MEMBER, member),
+	EV_NUM(KMS_F_SIZE, size),
+};
+#undef EV_NUM
+
+/* Resolve a type's integer fields into copy operations, and its event template. */
+static void compile_desc(struct ev_desc *d)
+{
+	int f;
+
+	d->nr_ops = 0;
+	for (f = 0; f < KMS_F__MAX; f++) {
+		const struct tep_format_field *fld = d->f[f];
+		struct num_op *op = &d->ops[d->nr_ops];
+
+		if (!fld || !num_dst[f].dst || !fld->size)
+			continue;
+		op->off = fld->offset;
+		op->size = fld->size;
+		op->is_signed = !!(fld->flags & TEP_FIELD_IS_SIGNED);
+		op->dst = num_dst[f].dst - 1;
+		op->dst_size = num_dst[f].size;
+		d->nr_ops++;
+	}
+	memset(&d->tmpl, 0, sizeof(d->tmpl));
+	d->tmpl.type = d->type;
+	d->tmpl.have = d->have;
+	d->tmpl.node = -1;
+	d->tmpl.accounted = -1;
+	d->tmpl.probe = d->probe;
+}
 
 struct kms_decoder {
 	struct tep_handle	*tep;
@@ -71,6 +127,8 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
 		if (event)
 			d->by_id[event->id] = &d->desc[kms_events[i].type];
 	}
+	for (t = 0; t < KMS_EV__MAX; t++)
+		compile_desc(&d->desc[t]);
 	return d;
 }
 
@@ -129,6 +187,7 @@ int kms_decoder_add_probes(struct kms_decoder *d, const struct kms_kprobe_def *d
 			d->max_id = e->id;
 		}
 		d->by_id[e->id] = pd;
+		compile_desc(pd);
 	}
 	return 0;
 }
@@ -232,42 +291,40 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	const void *data = rec->data;
 	unsigned short id;
 	int32_t pid;
+	int i;
 
 	if (rec->size < 8)
 		return 0;
 	memcpy(&id, data, 2);
 	if (id > d->max_id || !(desc = d->by_id[id]))
 		return 0;
-	memset(ev, 0, sizeof(*ev));
-	ev->type = desc->type;
-	ev->have = desc->have;
+	*ev = desc->tmpl;
 	ev->ts = rec->ts;
 	ev->cpu = rec->cpu;
 	memcpy(&pid, (const char *)data + 4, 4);
 	ev->pid = pid;
-	ev->node = -1;
-	ev->accounted = -1;
+	for (i = 0; i < desc->nr_ops; i++) {
+		const struct num_op *op = &desc->ops[i];
+		const unsigned char *p = (const unsigned char *)data + op->off;
+		unsigned long long v;
 
-#define NUM(fld, member) \
-	if (desc->f[fld] && desc->f[fld]->size) ev->member = read_num(desc->f[fld], data)
-	NUM(KMS_F_PFN, pfn);
-	NUM(KMS_F_ORDER, order);
-	NUM(KMS_F_GFP, gfp);
-	NUM(KMS_F_MIGRATETYPE, migratetype);
-	NUM(KMS_F_CALL_SITE, call_site);
-	NUM(KMS_F_PTR, ptr);
-	NUM(KMS_F_BYTES_REQ, bytes_req);
-	NUM(KMS_F_BYTES_ALLOC, bytes_alloc);
-	NUM(KMS_F_NODE, node);
-	NUM(KMS_F_ACCOUNTED, accounted);
-	NUM(KMS_F_ADDRESS, address);
-	NUM(KMS_F_IP, ip);
-	NUM(KMS_F_ERROR_CODE, error_code);
-	NUM(KMS_F_MM_ID, mm_id);
-	NUM(KMS_F_CURR, curr);
-	NUM(KMS_F_MEMBER, member);
-	NUM(KMS_F_SIZE, size);
-#undef NUM
+		if (op->off + op->size > (unsigned int)rec->size)
+			continue;	/* a short record: the field stays absent */
+		switch (op->size) {
+		case 1: { uint8_t x = *p; v = op->is_signed ? (unsigned long long)(int8_t)x : x; break; }
+		case 2: { uint16_t x; memcpy(&x, p, 2); v = op->is_signed ? (unsigned long long)(int16_t)x : x; break; }
+		case 4: { uint32_t x; memcpy(&x, p, 4); v = op->is_signed ? (unsigned long long)(int32_t)x : x; break; }
+		case 8: memcpy(&v, p, 8); break;
+		default: v = 0;
+		}
+		if (op->dst_size == 8)
+			memcpy((char *)ev + op->dst, &v, 8);
+		else {
+			uint32_t w = v;
+
+			memcpy((char *)ev + op->dst, &w, 4);
+		}
+	}
 	if (desc->f[KMS_F_NAME])
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
 	if (desc->f[KMS_F_BUF])
@@ -276,7 +333,6 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 		decode_process(desc, rec, ev);
 	if (ev->type == KMS_EV_STACK)
 		kms_decode_stack(d->tep, desc->f[KMS_F_CALLER], rec, ev);
-	ev->probe = desc->probe;
 	if (desc->role == KMS_ROLE_FAULT) {
 		/* handle_mm_fault flags: FAULT_FLAG_WRITE 1<<0, USER 1<<6, INSTRUCTION 1<<8 */
 		unsigned long long fl = ev->error_code;

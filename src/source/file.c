@@ -13,6 +13,7 @@
 #include "base/kms.h"
 #include "source/cpustats.h"
 #include "source/file.h"
+#include "source/mmfile.h"
 #include "tracedat/check.h"
 
 /* Exported by libtracecmd but only declared in its private header. */
@@ -54,9 +55,16 @@ int kms_file_open(struct kms_file *f, const char *path)
 	if (kms_tracedat_check(path))
 		return -1;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
-	f->handle = tracecmd_open(path, 0);
-	if (!f->handle)
+	/* uncompressed v6 data, one buffer: read in place (mmfile.c);
+	 * with KMS_FILE_NO_MMAP set, by libtracecmd (tests compare the two) */
+	if (!getenv("KMS_FILE_NO_MMAP") && kms_mmfile_open(&f->mm, path) < 0)
+		return -1;
+	f->handle = f->mm ? kms_mmfile_tracecmd(f->mm) : tracecmd_open(path, 0);
+	if (!f->handle) {
+		kms_mmfile_close(f->mm);
+		f->mm = NULL;
 		return kms_error(KMS_ERR_INPUT, "%s: cannot read trace.dat (truncated or corrupt)", path);
+	}
 	f->tep = tracecmd_get_tep(f->handle);
 	f->ncpus = tracecmd_cpus(f->handle);
 	f->in_usecs = tracecmd_get_flags(f->handle) & KMS_TRACECMD_FL_IN_USECS;
@@ -79,6 +87,12 @@ int kms_file_open(struct kms_file *f, const char *path)
 	}
 	f->sel = 0;
 	return 0;
+}
+
+/* Load the kernel's symbols that came with the file, for symbolised call sites. */
+int kms_file_symbols(struct kms_file *f)
+{
+	return f->mm ? kms_mmfile_kallsyms(f->mm, f->tep) : 0;	/* libtracecmd loaded them */
 }
 
 /* Choose the buffer to iterate by name; NULL merges them all. */
@@ -144,6 +158,8 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 
 	int ret;
 
+	if (f->mm)
+		return kms_mmfile_iterate(f->mm, f, fn, ctx);
 	if (f->sel >= 0)
 		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, &ic);
 	else
@@ -169,6 +185,8 @@ void kms_file_close(struct kms_file *f)
 	for (i = 1; i < f->nbufs; i++)
 		tracecmd_close(f->bufs[i]);
 	f->nbufs = 0;
+	kms_mmfile_close(f->mm);
+	f->mm = NULL;
 	if (f->handle)
 		tracecmd_close(f->handle);
 	f->handle = NULL;

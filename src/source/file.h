@@ -33,10 +33,13 @@ struct kms_file {
 	unsigned long long	missed_flags;	/* from the pages' missed-event flags */
 	unsigned long long	events;
 	unsigned long long	first_ts, last_ts;
+	struct kms_mmfile	*mm;		/* the data read in place, or NULL */
 };
 
 /* Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines. */
 int kms_file_open(struct kms_file *f, const char *path);
+/* Load the file's kallsyms when they were left out at open (call sites, --events). */
+int kms_file_symbols(struct kms_file *f);
 /* Iterate only the buffer NAME ("" or "top": the top level; NULL: all). */
 int kms_file_select(struct kms_file *f, const char *name);
 /* Deliver every record in timestamp order; stops early if fn returns non-zero. */

@@ -35,7 +35,8 @@ struct qpage {
  * At the stop the queue takes the last pages without a bound (the ring
  * buffer's size bounds them), as the main thread drains it only afterwards.
  */
-#define LIVE_QUEUE_PAGES	1024
+/* 16 MiB of 4 KiB pages: room while the main thread is held off the CPU */
+#define LIVE_QUEUE_PAGES	4096
 
 struct live_queue {
 	pthread_mutex_t		lock;
@@ -138,14 +139,76 @@ static int live_page(int cpu, const void *page, unsigned int size,
 	return ret;
 }
 
-/* Timestamp order, CPU number between equals. */
-static int by_ts(const void *a, const void *b)
+/* Whether record x goes before y: timestamp, then CPU number. */
+static bool merge_before(const struct qrec *x, const struct qrec *y)
 {
-	const struct qrec *x = a, *y = b;
+	return x->ts < y->ts || (x->ts == y->ts && x->cpu < y->cpu);
+}
 
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->cpu - y->cpu;
+/* Move heap slot k down to its place; the heap holds CPUs by their next record g[pos[cpu]]. */
+static void merge_sift(int *heap, int n, int k, const struct qrec *g, const size_t *pos)
+{
+	int m, c;
+
+	for (; (m = 2 * k + 1) < n; k = m) {
+		if (m + 1 < n && merge_before(&g[pos[heap[m + 1]]], &g[pos[heap[m]]]))
+			m++;
+		if (!merge_before(&g[pos[heap[m]]], &g[pos[heap[k]]]))
+			return;
+		c = heap[k];
+		heap[k] = heap[m];
+		heap[m] = c;
+	}
+}
+
+/*
+ * Timestamp order, CPU number between equals, as sorting them would give:
+ * each CPU's records are already in order, so they are grouped by CPU and
+ * the groups merged through a heap of CPUs. -1 when out of memory.
+ */
+static int merge_cpus(struct qrec **recsp, size_t nr, int ncpus)
+{
+	struct qrec *recs = *recsp, *out = malloc(nr * sizeof(*out));
+	struct qrec *g = malloc(nr * sizeof(*g));
+	size_t *pos = calloc(ncpus + 1, sizeof(*pos)), *end = calloc(ncpus, sizeof(*end)), i;
+	int *heap = calloc(ncpus, sizeof(*heap)), n = 0, c, ret = -1;
+
+	if (!out || !g || !pos || !end || !heap)
+		goto done;
+	for (i = 0; i < nr; i++)
+		if (recs[i].cpu < 0 || recs[i].cpu >= ncpus)
+			goto done;	/* readers are per CPU: cannot happen */
+	for (i = 0; i < nr; i++)
+		pos[recs[i].cpu + 1]++;
+	for (c = 0; c < ncpus; c++) {
+		pos[c + 1] += pos[c];
+		end[c] = pos[c];
+	}
+	for (i = 0; i < nr; i++)
+		g[end[recs[i].cpu]++] = recs[i];
+	for (c = 0; c < ncpus; c++)
+		if (pos[c] < end[c])
+			heap[n++] = c;
+	for (c = n / 2 - 1; c >= 0; c--)
+		merge_sift(heap, n, c, g, pos);
+	for (i = 0; n; i++) {
+		c = heap[0];
+		out[i] = g[pos[c]++];
+		if (pos[c] == end[c])
+			heap[0] = heap[--n];
+		merge_sift(heap, n, 0, g, pos);
+	}
+	free(recs);
+	*recsp = out;
+	out = NULL;
+	ret = 0;
+done:
+	free(out);
+	free(g);
+	free(pos);
+	free(end);
+	free(heap);
+	return ret;
 }
 
 int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn, void *ctx)
@@ -187,8 +250,10 @@ int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn,
 			recs[nr++] = (struct qrec){ ts, payload, len, pages[i]->cpu };
 		}
 	}
-	if (nr)
-		qsort(recs, nr, sizeof(*recs), by_ts);
+	if (nr && merge_cpus(&recs, nr, l->session.ncpus) < 0) {
+		ret = kms_error(KMS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < nr && !ret; i++) {
 		struct tep_record rec = { .ts = recs[i].ts, .cpu = recs[i].cpu,
 					  .data = (void *)recs[i].data, .size = recs[i].len };

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +102,16 @@ static void *reader_thread(void *arg)
 		{ .fd = c->fd, .events = POLLIN },
 		{ .fd = r->stop_pipe[0], .events = POLLIN },
 	};
+	struct sched_param sp = { .sched_priority = 1 };
 	int n;
 
+	/*
+	 * The lowest real-time priority, as trace-cmd's recorder can ask for:
+	 * woken at buffer_percent, the reader runs at once even on a loaded
+	 * host, and it sleeps otherwise. Without the right (not root), it
+	 * stays a normal thread.
+	 */
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 	while (!r->stopping) {
 		n = poll(p, 2, r->flush_ms ? r->flush_ms : -1);
 		if (n < 0 && errno == EINTR)

@@ -121,7 +121,7 @@ int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
 }
 
 /* Parse what the session enabled into a fresh tep handle. */
-struct tep_handle *kms_capture_tep(struct kms_session *s)
+struct tep_handle *kms_capture_tep(struct kms_session *s, bool kallsyms)
 {
 	struct tep_handle *tep = tep_alloc();
 	char *buf, *slash, sys[64];
@@ -156,7 +156,7 @@ struct tep_handle *kms_capture_tep(struct kms_session *s)
 		}
 		free(buf);
 	}
-	buf = kms_read_file("/proc/kallsyms", &klen);
+	buf = kallsyms ? kms_read_file("/proc/kallsyms", &klen) : NULL;
 	if (buf)
 		tep_parse_kallsyms(tep, buf);
 	free(buf);

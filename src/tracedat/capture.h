@@ -7,6 +7,8 @@
 #ifndef KMS_CAPTURE_H
 #define KMS_CAPTURE_H
 
+#include <stdbool.h>
+
 #include "tracefs/session.h"
 #include "tracedat/writer.h"
 
@@ -16,8 +18,10 @@ int kms_capture_metadata(struct kms_session *s, struct kms_tracedat *td,
 
 /*
  * A tep handle for decoding the session's live pages: its header page,
- * the formats of the enabled events and, where readable, kallsyms.
+ * the formats of the enabled events and, with kallsyms and where readable,
+ * the kernel's symbols (parsing them costs a CPU for a tenth of a second
+ * while the traced command runs: ask only when call sites are shown).
  */
-struct tep_handle *kms_capture_tep(struct kms_session *s);
+struct tep_handle *kms_capture_tep(struct kms_session *s, bool kallsyms);
 
 #endif

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Uncompressed v6 flyrecord data read in place over a read-only mmap:
+ * one cursor per CPU over its pages, merged with a heap by timestamp.
+ */
+#include <endian.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <trace-cmd/trace-cmd.h>
+
+#include "base/kms.h"
+#include "source/mmfile.h"
+#include "source/subbuf.h"
+
+/* Memory released behind a cursor once it has walked this much. */
+#define KMS_MM_RELEASE	(4ULL << 20)
+
+struct mm_cpu {
+	const unsigned char	*base;		/* the CPU's data in the map */
+	uint64_t		size;
+	uint64_t		next;		/* offset of the next page to load */
+	uint64_t		released;	/* offset up to which pages were released */
+	struct kms_subbuf_iter	it;
+	struct tep_record	rec;		/* the CPU's current record */
+	long long		missed;		/* reported before rec, as libtracecmd does */
+};
+
+struct kms_mmfile {
+	const char		*path;
+	unsigned char		*map;
+	size_t			len;
+	size_t			sys_page;
+	unsigned int		page_size;	/* sub-buffer size in the file */
+	int			long_size;	/* width of the page header's commit field */
+	int			ncpus;
+	struct mm_cpu		*cpus;
+	int			*heap;		/* CPUs with a record, earliest first */
+	int			nheap;
+	size_t			ks_pos;		/* the kallsyms section's size field */
+	uint32_t		ks_size;
+	bool			ks_loaded;
+	size_t			table_pos;	/* the flyrecord CPU table */
+};
+
+/* A cursor over the map: reads fail once past the end. */
+struct mm_rd {
+	const unsigned char	*p;
+	size_t			pos, len;
+};
+
+/* Step over n bytes; -1 past the end. */
+static int rd_skip(struct mm_rd *r, uint64_t n)
+{
+	if (n > r->len - r->pos)
+		return -1;
+	r->pos += n;
+	return 0;
+}
+
+/* Read a 4- or 8-byte integer in host order (the file's order was checked). */
+static int rd_num(struct mm_rd *r, unsigned int n, uint64_t *v)
+{
+	uint32_t v32;
+
+	if (n > r->len - r->pos)
+		return -1;
+	if (n == 8)
+		memcpy(v, r->p + r->pos, 8);
+	else {
+		memcpy(&v32, r->p + r->pos, 4);
+		*v = v32;
+	}
+	r->pos += n;
+	return 0;
+}
+
+/* Step over a section of a size field n bytes wide and its contents. */
+static int rd_sized(struct mm_rd *r, unsigned int n)
+{
+	uint64_t sz;
+
+	return rd_num(r, n, &sz) || rd_skip(r, sz);
+}
+
+/* Step over a NUL-terminated string. */
+static int rd_str(struct mm_rd *r)
+{
+	const void *end = memchr(r->p + r->pos, '\0', r->len - r->pos);
+
+	if (!end)
+		return -1;
+	r->pos = (const unsigned char *)end - r->p + 1;
+	return 0;
+}
+
+/* Options that leave timestamps and buffers as they are: CPUSTAT,
+ * TRACECLOCK, UNAME, HOOK, CPUCOUNT, VERSION, PROCMAPS, TRACEID. */
+static int option_ok(unsigned int id)
+{
+	return id == 2 || id == 4 || id == 5 || id == 6 || (id >= 8 && id <= 11);
+}
+
+/*
+ * Walk the v6 headers up to the flyrecord table. Returns 1 with r at the
+ * table, 0 if the file needs libtracecmd, -1 if it is cut short.
+ */
+static int walk_headers(struct kms_mmfile *m, struct mm_rd *r)
+{
+	uint64_t n, nsys, nev, ncpus, i, j, v;
+	int host_big = __BYTE_ORDER == __BIG_ENDIAN;
+
+	if (r->len < 10 || memcmp(r->p, "\027\010\104tracing", 10))
+		return 0;
+	r->pos = 10;
+	if (r->len < 14 || memcmp(r->p + 10, "6", 2))
+		return 0;	/* v7 sections, compressed or not: libtracecmd */
+	r->pos = 12;
+	if (r->len - r->pos < 6 || r->p[r->pos] != host_big)
+		return 0;
+	r->pos += 2;	/* endian, long size */
+	if (rd_num(r, 4, &v))
+		return -1;
+	m->page_size = v;
+	if (rd_skip(r, 12) || rd_sized(r, 8) || rd_skip(r, 13) || rd_sized(r, 8) ||
+	    rd_num(r, 4, &n))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (rd_sized(r, 8))
+			return -1;
+	if (rd_num(r, 4, &nsys))
+		return -1;
+	for (i = 0; i < nsys; i++) {
+		if (rd_str(r) || rd_num(r, 4, &nev))
+			return -1;
+		for (j = 0; j < nev; j++)
+			if (rd_sized(r, 8))
+				return -1;
+	}
+	m->ks_pos = r->pos;
+	if (rd_num(r, 4, &v) || rd_skip(r, v))
+		return -1;
+	m->ks_size = v;
+	if (rd_sized(r, 4) || rd_sized(r, 8) || rd_num(r, 4, &ncpus))
+		return -1;
+	m->ncpus = ncpus;
+	if (r->len - r->pos < 10)
+		return -1;
+	if (!memcmp(r->p + r->pos, "options  ", 10)) {
+		r->pos += 10;
+		for (;;) {
+			uint16_t id;
+
+			if (r->len - r->pos < 2)
+				return -1;
+			memcpy(&id, r->p + r->pos, 2);
+			r->pos += 2;
+			if (!id)
+				break;
+			if (!option_ok(id))
+				return 0;
+			if (rd_sized(r, 4))
+				return -1;
+		}
+	}
+	if (r->len - r->pos < 10 || memcmp(r->p + r->pos, "flyrecord", 10))
+		return 0;	/* latency data */
+	r->pos += 10;
+	m->table_pos = r->pos;
+	return 1;
+}
+
+/* Load the CPU's next page with a record; 0 when its data ends. */
+static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
+{
+	while (c->next < c->size) {
+		const unsigned char *page = c->base + c->next;
+		uint64_t room = c->size - c->next;
+		unsigned int psize = room < m->page_size ? room : m->page_size;
+		unsigned int hdr = 8 + m->long_size;
+		struct kms_subbuf sb = { 0 };
+		unsigned long long word = 0;
+		uint32_t first;
+
+		c->next += psize;
+		if (psize < hdr)
+			return kms_error(KMS_ERR_INPUT, "%s: corrupt: short page at offset %llu",
+					 m->path, (unsigned long long)(page - m->map));
+		memcpy(&sb.ts, page, 8);
+		memcpy(&word, page + 8, m->long_size);	/* host order: little endian reads the low bytes */
+		if (m->long_size == 4 && __BYTE_ORDER == __BIG_ENDIAN)
+			word >>= 32;
+		sb.commit = word & KMS_RB_COMMIT_MASK;
+		if (sb.commit > psize - hdr)
+			return kms_error(KMS_ERR_INPUT, "%s: corrupt: page at offset %llu commits %u bytes",
+					 m->path, (unsigned long long)(page - m->map), sb.commit);
+		kms_subbuf_iter_init(&c->it, page, m->long_size, &sb);
+		c->missed = 0;
+		/* libtracecmd's kbuffer reports lost events only on a page whose first record is data */
+		if ((word & KMS_RB_MISSED_EVENTS) && sb.commit >= 4) {
+			memcpy(&first, page + hdr, 4);
+			if ((first & 0x1f) <= 28) {
+				c->missed = -1;
+				if ((word & KMS_RB_MISSED_STORED) && sb.commit + m->long_size <= psize - hdr) {
+					unsigned long long cnt = 0;
+
+					memcpy(&cnt, page + hdr + sb.commit, m->long_size);
+					if (m->long_size == 4 && __BYTE_ORDER == __BIG_ENDIAN)
+						cnt >>= 32;
+					c->missed = cnt;
+				}
+			}
+		}
+		if (c->next - c->released >= KMS_MM_RELEASE) {
+			uintptr_t from = (uintptr_t)(c->base + c->released), to = (uintptr_t)page;
+
+			from = (from + m->sys_page - 1) & ~(uintptr_t)(m->sys_page - 1);
+			to &= ~(uintptr_t)(m->sys_page - 1);
+			if (to > from)
+				madvise((void *)from, to - from, MADV_DONTNEED);
+			c->released = (const unsigned char *)to - c->base;
+		}
+		if (sb.commit)
+			return 1;
+	}
+	return 0;
+}
+
+/* Advance the CPU to its next record: 1, 0 at its end, -1 if corrupt. */
+static int next_record(struct kms_mmfile *m, struct mm_cpu *c)
+{
+	unsigned long long ts;
+	const void *payload;
+	unsigned int len;
+	int r;
+
+	c->rec.missed_events = 0;
+	for (;;) {
+		r = kms_subbuf_next(&c->it, &payload, &len, &ts);
+		if (r > 0)
+			break;
+		if (r < 0)
+			return kms_error(KMS_ERR_INPUT, "%s: corrupt record in the data of CPU %d",
+					 m->path, c->rec.cpu);
+		r = load_page(m, c);
+		if (r <= 0)
+			return r;
+		c->rec.missed_events = c->missed;
+	}
+	c->rec.ts = ts;
+	c->rec.data = (void *)payload;
+	c->rec.size = len;
+	c->rec.record_size = len;
+	c->rec.offset = (const unsigned char *)payload - m->map;
+	return 1;
+}
+
+/* Earlier record first; on equal timestamps the lower CPU, as libtracecmd. */
+static int before(const struct kms_mmfile *m, int a, int b)
+{
+	unsigned long long ta = m->cpus[a].rec.ts, tb = m->cpus[b].rec.ts;
+
+	return ta < tb || (ta == tb && a < b);
+}
+
+/* Restore the heap order from slot i down. */
+static void sift_down(struct kms_mmfile *m, int i)
+{
+	int *h = m->heap, n = m->nheap, l, s, t;
+
+	for (;;) {
+		l = 2 * i + 1;
+		s = i;
+		if (l < n && before(m, h[l], h[s]))
+			s = l;
+		if (l + 1 < n && before(m, h[l + 1], h[s]))
+			s = l + 1;
+		if (s == i)
+			return;
+		t = h[i];
+		h[i] = h[s];
+		h[s] = t;
+		i = s;
+	}
+}
+
+/* Map the file and find each CPU's data, when this path can read it. */
+int kms_mmfile_open(struct kms_mmfile **out, const char *path)
+{
+	struct kms_mmfile *m;
+	struct mm_rd r;
+	struct stat st;
+	int fd, ret, i;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || st.st_size <= 0) {
+		if (fd >= 0)
+			close(fd);
+		return 0;	/* libtracecmd read it: let it go on */
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		close(fd);
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	}
+	m->path = path;
+	m->len = st.st_size;
+	m->map = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m->map == MAP_FAILED) {
+		free(m);
+		return 0;
+	}
+	madvise(m->map, m->len, MADV_SEQUENTIAL);
+	m->sys_page = sysconf(_SC_PAGESIZE);
+	r = (struct mm_rd){ m->map, 0, m->len };
+	ret = walk_headers(m, &r);
+	if (ret <= 0 || m->ncpus <= 0 || m->page_size < 16 ||
+	    r.len - r.pos < (size_t)m->ncpus * 16) {
+		kms_mmfile_close(m);
+		return ret < 0 ? kms_error(KMS_ERR_INPUT, "%s: truncated headers", path) : 0;
+	}
+	m->cpus = calloc(m->ncpus, sizeof(*m->cpus));
+	m->heap = calloc(m->ncpus, sizeof(*m->heap));
+	if (!m->cpus || !m->heap) {
+		kms_mmfile_close(m);
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < m->ncpus; i++) {
+		uint64_t off = 0, size = 0;
+
+		rd_num(&r, 8, &off);
+		rd_num(&r, 8, &size);
+		if (off > m->len || size > m->len - off) {
+			kms_mmfile_close(m);
+			return kms_error(KMS_ERR_INPUT, "%s: truncated: data of CPU %d ends past the end of the file",
+					 path, i);
+		}
+		m->cpus[i].base = m->map + off;
+		m->cpus[i].size = size;
+		m->cpus[i].rec.cpu = i;
+		m->cpus[i].rec.ref_count = 1;
+	}
+	*out = m;
+	return 0;
+}
+
+/* Deliver one record, and the gap before it, as file.c's libtracecmd path does. */
+static int deliver(struct kms_file *f, struct tep_record *rec, kms_record_fn fn, void *ctx)
+{
+	int ret;
+
+	if (rec->missed_events) {
+		if (rec->missed_events > 0)
+			f->missed_flags += rec->missed_events;
+		ret = fn(f->tep, NULL, rec->cpu, rec->missed_events, ctx);
+		if (ret)
+			return ret;
+	}
+	if (!f->events++)
+		f->first_ts = rec->ts;
+	f->last_ts = rec->ts;
+	return fn(f->tep, rec, rec->cpu, 0, ctx);
+}
+
+/* Merge the CPUs' records by timestamp into fn. */
+int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn fn, void *ctx)
+{
+	int i, r, ret = 0;
+
+	m->long_size = tep_get_header_page_size(f->tep);
+	if (m->long_size != 4 && m->long_size != 8)
+		return kms_error(KMS_ERR_INPUT, "%s: page headers with a %d-byte commit field",
+				 m->path, m->long_size);
+	f->cur_buffer = "";
+	m->nheap = 0;
+	for (i = 0; i < m->ncpus; i++) {
+		struct mm_cpu *c = &m->cpus[i];
+
+		c->next = c->released = 0;
+		c->it.off = c->it.len = 0;
+		r = next_record(m, c);
+		if (r < 0)
+			return -1;
+		if (r)
+			m->heap[m->nheap++] = i;
+	}
+	for (i = m->nheap / 2 - 1; i >= 0; i--)
+		sift_down(m, i);
+	while (m->nheap) {
+		struct mm_cpu *c = &m->cpus[m->heap[0]];
+
+		ret = deliver(f, &c->rec, fn, ctx);
+		if (ret < 0)
+			return -1;	/* fn's error stands */
+		r = next_record(m, c);
+		if (r < 0)
+			return -1;
+		if (!r)
+			m->heap[0] = m->heap[--m->nheap];
+		sift_down(m, 0);
+	}
+	return 0;
+}
+
+/* Write all of buf to fd. */
+static int put(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * The headers for libtracecmd, in a memfd: the file up to its CPU table,
+ * with no kallsyms (kms_mmfile_kallsyms() loads them when a table needs
+ * symbols) and no data (this path reads it).
+ */
+struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m)
+{
+	struct tracecmd_input *h;
+	uint32_t zero = 0;
+	size_t after = m->ks_pos + 4 + m->ks_size;
+	void *cpus = calloc(m->ncpus, 16);
+	int fd = memfd_create("kmemscope-headers", MFD_CLOEXEC);
+
+	if (fd < 0 || !cpus || put(fd, m->map, m->ks_pos) || put(fd, &zero, 4) ||
+	    put(fd, m->map + after, m->table_pos - after) || put(fd, cpus, m->ncpus * 16) ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		free(cpus);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	free(cpus);
+	h = tracecmd_open_fd(fd, 0);
+	if (!h)
+		close(fd);
+	return h;
+}
+
+/* Parse the file's kallsyms into tep, once. */
+int kms_mmfile_kallsyms(struct kms_mmfile *m, struct tep_handle *tep)
+{
+	char *text;
+
+	if (m->ks_loaded || !m->ks_size)
+		return 0;
+	text = malloc(m->ks_size + 1);
+	if (!text)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	memcpy(text, m->map + m->ks_pos + 4, m->ks_size);
+	text[m->ks_size] = '\0';
+	m->ks_loaded = true;
+	if (tep_parse_kallsyms(tep, text) < 0) {
+		free(text);
+		return kms_error(KMS_ERR_NOMEM, "%s: cannot load its kallsyms", m->path);
+	}
+	free(text);
+	return 0;
+}
+
+/* Unmap the file. */
+void kms_mmfile_close(struct kms_mmfile *m)
+{
+	if (!m)
+		return;
+	if (m->map && m->map != MAP_FAILED)
+		munmap(m->map, m->len);
+	free(m->cpus);
+	free(m->heap);
+	free(m);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The file source's fast path for uncompressed version 6 data: each CPU's
+ * flyrecord pages walked in place over a read-only mmap of the file, the
+ * CPUs merged by timestamp with a small heap, nothing allocated per event
+ * and pages released behind the cursor, so memory stays flat however
+ * large the file. libtracecmd still loads the formats, cmdlines and
+ * options (file.c); kallsyms are parsed by libtraceevent only when a table
+ * needs symbols. Files this path does not take (v7, several buffers,
+ * options that shift timestamps, another byte order) stay with libtracecmd.
+ */
+#ifndef KMS_MMFILE_H
+#define KMS_MMFILE_H
+
+#include "source/file.h"
+
+struct kms_mmfile;
+
+/*
+ * Map the file, if this path can read it: *out is set, or left NULL when
+ * the file needs libtracecmd. Returns 0, or -1.
+ */
+int kms_mmfile_open(struct kms_mmfile **out, const char *path);
+/* Open the file's headers with libtracecmd, without kallsyms or data; NULL if it cannot. */
+struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m);
+/* Load the file's kallsyms into tep (once), for symbolised call sites. */
+int kms_mmfile_kallsyms(struct kms_mmfile *m, struct tep_handle *tep);
+/* Deliver every record in timestamp order, as kms_file_iterate() does. */
+int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn fn, void *ctx);
+/* Unmap; NULL is fine. */
+void kms_mmfile_close(struct kms_mmfile *m);
+
+#endif
