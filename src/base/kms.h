@@ -28,6 +28,7 @@ enum kms_err {
 	KMS_ERR_LOCKDOWN,	/* lockdown=confidentiality closes tracefs */
 	KMS_ERR_INPUT,		/* an input file that is missing, foreign or corrupt */
 	KMS_ERR_OUTPUT,		/* writing an output file failed */
+	KMS_ERR_CORRUPT,	/* a trace.dat that is corrupt or crashes the libraries */
 };
 
 /*

@@ -37,8 +37,14 @@ struct kms_file {
 
 /* Check that every offset and length of a trace.dat lies inside the file. */
 int kms_tracedat_check(const char *path);
-/* Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines. */
+/*
+ * Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines,
+ * after the structural check and a bounded trial read in a child process:
+ * a file that crashes or hangs the libraries fails with KMS_ERR_CORRUPT.
+ */
 int kms_file_open(struct kms_file *f, const char *path);
+/* The same without the check and trial: for the trial itself and the fuzzers. */
+int kms_file_open_unguarded(struct kms_file *f, const char *path);
 /* Iterate only the buffer NAME ("" or "top": the top level; NULL: all). */
 int kms_file_select(struct kms_file *f, const char *name);
 /* Deliver every record in timestamp order; stops early if fn returns non-zero. */
