@@ -197,6 +197,7 @@ static int trial_run(const char *path)
 			 path, WEXITSTATUS(status));
 }
 
+/* Check, try in a child, then open: a corrupt file fails here, not later. */
 int kms_file_open(struct kms_file *f, const char *path)
 {
 	memset(f, 0, sizeof(*f));
@@ -207,6 +208,7 @@ int kms_file_open(struct kms_file *f, const char *path)
 	return kms_file_open_unguarded(f, path);
 }
 
+/* Open with libtracecmd and list the buffers, trusting the file. */
 int kms_file_open_unguarded(struct kms_file *f, const char *path)
 {
 	const char *stats;

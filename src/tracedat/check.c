@@ -96,7 +96,7 @@ static int rd_bytes(struct rd *r, void *buf, uint64_t n, const char *what)
 	return 0;
 }
 
-/* Fixed-width integers in the file's (our) byte order. */
+/* Fixed-width integers in the file's (our) byte order: u16, u32, u64. */
 static int rd_u16(struct rd *r, uint16_t *v, const char *what) { return rd_bytes(r, v, 2, what); }
 static int rd_u32(struct rd *r, uint32_t *v, const char *what) { return rd_bytes(r, v, 4, what); }
 static int rd_u64(struct rd *r, uint64_t *v, const char *what) { return rd_bytes(r, v, 8, what); }

@@ -57,6 +57,7 @@ static const uint8_t *piece(const uint8_t **p, size_t *left, size_t *len)
 	return d;
 }
 
+/* One input: decode its entries, then read the fake process. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p = data, *maps, *pm, *flags;

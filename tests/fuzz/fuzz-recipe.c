@@ -10,6 +10,7 @@
 #include "recipe/recipe.h"
 #include "fuzz.h"
 
+/* One input: parse it as a recipe and look at its probe arguments. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kms_recipe *r;

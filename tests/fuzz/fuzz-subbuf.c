@@ -12,6 +12,7 @@
 
 static unsigned long long by_id[65536];
 
+/* One input: a long-size byte and one page. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kms_subbuf sb;

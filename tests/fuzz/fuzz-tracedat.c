@@ -62,6 +62,7 @@ static int compressed(const uint8_t *data, size_t size)
 	return memcmp(data + sizeof(v7) + 6, "none", 5) != 0;
 }
 
+/* One input: check, open, iterate, decode and format. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kms_file f;
