@@ -183,8 +183,11 @@ static int trial_run(const char *path)
 			return kms_error(KMS_ERR_FAIL, "%s: waiting for the file check: %s", path, strerror(errno));
 		}
 	}
-	if (WIFEXITED(status) && (WEXITSTATUS(status) == TRIAL_OK || WEXITSTATUS(status) == TRIAL_REFUSED))
-		return 0;	/* a refusal is reported by the real open, with its reason */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_OK)
+		return 0;
+	/* not tried again unbounded: the refusal may be a failed allocation */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_REFUSED)
+		return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: libtracecmd cannot read it", path);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_LOOP)
 		return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: reading its events does not end (more records than the file can hold)", path);
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
