@@ -83,6 +83,21 @@ static int __attribute__((format(printf, 2, 3))) corrupt(struct rd *r, const cha
 	return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: %s", r->path, msg);
 }
 
+/* Up to 60 bytes of file text for a message, on one line, printable only. */
+static const char *excerpt(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t i;
+
+	if (len > 60)
+		len = 60;
+	if (len > size - 1)
+		len = size - 1;
+	for (i = 0; i < len && src[i]; i++)
+		dst[i] = src[i] == '\t' ? ' ' : src[i] >= 0x20 && src[i] <= 0x7e ? src[i] : '?';
+	dst[i] = '\0';
+	return dst;
+}
+
 /* Read (or skip, buf NULL) n bytes at the position, inside r->size. */
 static int rd_bytes(struct rd *r, void *buf, uint64_t n, const char *what)
 {
@@ -284,7 +299,7 @@ static int check_print_fmt(const char *p, const char *end)
 static int check_format(struct rd *r, const char *buf, uint64_t n, const char *what)
 {
 	const char *p = buf, *stop = buf + n, *line, *end;
-	char names[128][64];
+	char names[128][64], ex[64];
 	int fields = 0;
 
 	if (n && !buf[n - 1])
@@ -312,7 +327,8 @@ static int check_format(struct rd *r, const char *buf, uint64_t n, const char *w
 		if (fields == (int)KMS_ARRAY_SIZE(names))
 			return corrupt(r, "%s has more than %d fields", what, fields);
 		if (check_field(line, end, names[fields], sizeof(names[fields])))
-			return corrupt(r, "%s: malformed field line '%.60s'", what, line);
+			return corrupt(r, "%s: malformed field line '%s'", what,
+				       excerpt(ex, sizeof(ex), line, end - line));
 		fields++;
 	}
 	return corrupt(r, "%s has no print fmt", what);
@@ -346,7 +362,8 @@ static int check_header_page(struct rd *r, const char *buf, uint64_t n)
 		if (!one[strspn(one, " \t")])
 			continue;
 		if (sscanf(one, " field: %127[^;]; offset:%u; size:%u;", decl, &off, &size) != 3)
-			return corrupt(r, "header_page line '%.60s' is not a field", one);
+			return corrupt(r, "header_page line '%s' is not a field",
+				       excerpt(decl, sizeof(decl), one, strlen(one)));
 		name = strrchr(decl, ' ');
 		name = name ? name + 1 : decl;
 		if (!strcmp(name, "timestamp") && off == 0 && size == 8) {
@@ -360,8 +377,8 @@ static int check_header_page(struct rd *r, const char *buf, uint64_t n)
 			doff = off;
 			dsize = size;
 		} else if (strcmp(name, "overwrite")) {
-			return corrupt(r, "header_page field '%.60s' (offset %u, size %u) is unexpected",
-				       decl, off, size);
+			return corrupt(r, "header_page field '%s' (offset %u, size %u) is unexpected",
+				       excerpt(one, sizeof(one), decl, strlen(decl)), off, size);
 		}
 	}
 	if (seen != 7 || ts != 8)
@@ -496,18 +513,24 @@ static int check_headers(struct rd *r)
 }
 
 /* A u32 count of formats, each a u64 size and an event format text. */
-static int check_format_list(struct rd *r, const char *what)
+static int check_format_list(struct rd *r, const char *sys)
 {
+	char what[MAX_NAME + 96], ex[64];
 	uint32_t count, i;
 	uint64_t n;
 	char *buf;
 	int ret;
 
-	if (rd_u32(r, &count, what))
+	if (rd_u32(r, &count, sys ? "event count" : "ftrace format count"))
 		return -1;
 	if (count > MAX_EVENTS)
-		return corrupt(r, "%u %s", count, what);
+		return corrupt(r, "%u formats in %s", count, sys ? "a system" : "ftrace formats");
 	for (i = 0; i < count; i++) {
+		if (sys)
+			snprintf(what, sizeof(what), "event format %u of system '%s'", i + 1,
+				 excerpt(ex, sizeof(ex), sys, strlen(sys)));
+		else
+			snprintf(what, sizeof(what), "ftrace format %u", i + 1);
 		if (rd_u64(r, &n, what))
 			return -1;
 		buf = rd_blob(r, n, MAX_FORMAT, what);
@@ -524,6 +547,7 @@ static int check_format_list(struct rd *r, const char *what)
 /* The event systems, each a name and a list of event formats. */
 static int check_systems(struct rd *r)
 {
+	char sys[MAX_NAME + 1];
 	uint32_t nsys, i;
 
 	if (rd_u32(r, &nsys, "event systems"))
@@ -531,7 +555,7 @@ static int check_systems(struct rd *r)
 	if (nsys > MAX_EVENTS)
 		return corrupt(r, "%u event systems", nsys);
 	for (i = 0; i < nsys; i++)
-		if (rd_str(r, NULL, 0, "system name") || check_format_list(r, "event formats"))
+		if (rd_str(r, sys, sizeof(sys), "system name") || check_format_list(r, sys))
 			return -1;
 	return 0;
 }
@@ -609,10 +633,11 @@ static int check_v7_buffer_data(struct rd *r, const unsigned char *buf, uint32_t
 	uint64_t sec, off, len, secsize, pos, secstart, secend;
 	uint16_t id, flags;
 	uint32_t strid;
-	char name[MAX_NAME + 8];
+	char name[MAX_NAME + 8], ex[64];
 
 	memcpy(&sec, buf, 8);
-	snprintf(name, sizeof(name), "buffer '%s' ", (const char *)p);
+	snprintf(name, sizeof(name), "buffer '%s' ",
+		 excerpt(ex, sizeof(ex), (const char *)p, strlen((const char *)p)));
 	p = (const unsigned char *)memchr(p, '\0', end - p) + 1;
 	p = (const unsigned char *)memchr(p, '\0', end - p) + 1;
 	memcpy(&page, p, 4);
@@ -670,6 +695,7 @@ static int check_v7_buffer_data(struct rd *r, const unsigned char *buf, uint32_t
 static int check_option(struct rd *r, uint16_t id, const char *buf, uint32_t size)
 {
 	struct hook_list *hook;
+	char ex[64];
 	uint32_t v32;
 	uint64_t v64;
 
@@ -698,7 +724,8 @@ static int check_option(struct rd *r, uint16_t id, const char *buf, uint32_t siz
 			return -1;
 		hook = tracecmd_create_event_hook(buf);
 		if (!hook)
-			return corrupt(r, "option HOOK '%.60s' is not a hook", buf);
+			return corrupt(r, "option HOOK '%s' is not a hook",
+				       excerpt(ex, sizeof(ex), buf, size));
 		tracecmd_free_hooks(hook);
 		return 0;
 	case OPT_CPUCOUNT:
@@ -786,7 +813,7 @@ static int check_v6(struct rd *r)
 	int nbufs = 0;
 	char tag[10], *buf;
 
-	if (check_headers(r) || check_format_list(r, "ftrace formats") || check_systems(r) ||
+	if (check_headers(r) || check_format_list(r, NULL) || check_systems(r) ||
 	    check_text_block(r, 4, "kallsyms", 0) || check_text_block(r, 4, "printk formats", 1) ||
 	    check_text_block(r, 8, "saved cmdlines", 0) || rd_u32(r, &r->ncpus, "cpu count"))
 		return -1;
@@ -889,7 +916,7 @@ static int check_v7_section(struct rd *r, int id)
 		ret = check_headers(r);
 		break;
 	case OPT_FTRACE_EVENTS:
-		ret = check_format_list(r, "ftrace formats");
+		ret = check_format_list(r, NULL);
 		break;
 	case OPT_EVENT_FORMATS:
 		ret = check_systems(r);
