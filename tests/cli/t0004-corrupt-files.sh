@@ -3,7 +3,8 @@
 # report, report --json and report --events each exit with the listed
 # status and print exactly one line on stderr naming the file, never die
 # of a signal, and finish within 10 s. A FIFO as the input and a FIFO or
-# /dev/zero as the recipe are refused without blocking.
+# /dev/zero as the recipe are refused without blocking. A sound file the
+# libraries complain about (exit 0 in the list) shows none of it.
 . "$TESTLIB"
 C=$FIXTURES/corrupt
 cd "$WORK"
@@ -18,6 +19,11 @@ run_one() {
 	[ $rc -lt 126 ] || fail "report $* died of a signal (exit $rc): $(head -c 300 err)"
 	[ $rc -eq "$want" ] || fail "report $* exited $rc, not $want: $(head -c 300 err)"
 	lines=$(wc -l <err)
+	if [ "$want" -eq 0 ]; then	# a sound file: nothing but --events' summary
+		grep -v '^kmemscope: [0-9]* events, lost [0-9]* events$' err >noise
+		[ ! -s noise ] || fail "report $* let this through on stderr: $(head -c 500 noise)"
+		return
+	fi
 	[ "$lines" -eq 1 ] || fail "report $* printed $lines lines on stderr: $(head -c 500 err)"
 	grep -qF -- "$file" err || fail "report $*: error does not name $file: $(cat err)"
 }
@@ -35,7 +41,7 @@ done < <(grep -E '^[a-z0-9-]+\.(dat|bin) [0-9]+ ' "$C/README")
 for f in "$C"/*.dat; do
 	grep -q "^$(basename "$f") " "$C/README" || fail "$(basename "$f") has no README line"
 done
-ok "$n corrupt trace.dat files: one line, the listed status, no signal, in time"
+ok "$n corrupt trace.dat files: one line, the listed status, no signal, in time; no library noise"
 
 # A FIFO as the input: refused before open() blocks (exit 1).
 mkfifo fifo.dat
