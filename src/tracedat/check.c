@@ -68,7 +68,8 @@ struct rd {
 	int		cpucount_seen;
 	int		traceclock;	/* a TRACECLOCK option was seen */
 	uint64_t	sections[OPT_NR];	/* v7 section offsets (0: none) */
-	unsigned char	*page;		/* a buffer of page_size bytes */
+	unsigned char	*page;		/* a buffer of page_cap bytes */
+	unsigned int	page_cap;
 };
 
 /* Record "PATH: corrupt trace.dat: MESSAGE"; returns -1. */
@@ -473,14 +474,13 @@ static int page_buffer(struct rd *r, unsigned int page)
 {
 	unsigned char *p;
 
-	if (page <= r->page_size && r->page)
+	if (page <= r->page_cap)
 		return 0;
 	p = realloc(r->page, page);
 	if (!p)
 		return kms_error(KMS_ERR_NOMEM, "%s: out of memory", r->path);
 	r->page = p;
-	if (page > r->page_size)
-		r->page_size = page;
+	r->page_cap = page;
 	return 0;
 }
 
@@ -609,8 +609,10 @@ static int check_v7_buffer(struct rd *r, const unsigned char *buf, uint32_t size
 	p += 8;
 	if (check_page_size(r, page, "BUFFER option:"))
 		return -1;
-	if (page != r->page_size)	/* libtracecmd reads every buffer in the file's pages */
-		return corrupt(r, "BUFFER option: page size %u is not the file's %u", page, r->page_size);
+	/* libtracecmd reads the top-level buffer in the file's pages */
+	if (!buf[8] && page != r->page_size)
+		return corrupt(r, "BUFFER option: top-level page size %u is not the file's %u", page,
+			       r->page_size);
 	if (ncpus > MAX_CPUS || (uint64_t)ncpus * 20 > (uint64_t)(end - p))
 		return corrupt(r, "BUFFER option: %u CPUs (%u bytes left for them)", ncpus,
 			       (unsigned int)(end - p));
@@ -784,16 +786,23 @@ static int check_option(struct rd *r, uint16_t id, const char *buf, uint32_t siz
 	return 0;
 }
 
-/* v6 instance buffers (BUFFER options): each a CPU table of (offset, size). */
+/* v6 instance buffers (BUFFER options): a flyrecord marker, a CPU table of (offset, size). */
 static int check_v6_buffers(struct rd *r, uint64_t *offs, int n)
 {
 	uint64_t off, size;
+	char tag[10];
 	uint32_t i;
 	int b;
 
 	for (b = 0; b < n; b++) {
 		r->pos = offs[b];
 		r->size = r->fsize;
+		/* as read_options_type() and read_cpu_data() read it */
+		if (rd_bytes(r, tag, 10, "instance data marker"))
+			return -1;
+		if (memcmp(tag, "flyrecord", 10))
+			return corrupt(r, "instance buffer %d at %llu has no flyrecord marker", b + 1,
+				       (unsigned long long)offs[b]);
 		for (i = 0; i < r->ncpus; i++) {
 			if (rd_u64(r, &off, "buffer cpu table") || rd_u64(r, &size, "buffer cpu table"))
 				return -1;
@@ -1047,10 +1056,12 @@ int kms_tracedat_check(const char *path)
 		ret = kms_error(KMS_ERR_INPUT, "%s: written on a machine of the other byte order", path);
 	if (!ret && hdr[1] != 4 && hdr[1] != 8)
 		ret = corrupt(&r, "long size %u is neither 4 nor 8", hdr[1]);
-	if (!ret && !check_page_size(&r, page, "file header:"))
+	if (!ret && !check_page_size(&r, page, "file header:")) {
+		r.page_size = page;
 		ret = page_buffer(&r, page);
-	else if (!ret)
+	} else if (!ret) {
 		ret = -1;
+	}
 	if (!ret && !strcmp(ver, "6")) {
 		ret = check_v6(&r);
 	} else if (!ret && !strcmp(ver, "7")) {
