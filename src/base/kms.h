@@ -29,6 +29,7 @@ enum kms_err {
 	KMS_ERR_INPUT,		/* an input file that is missing, foreign or corrupt */
 	KMS_ERR_OUTPUT,		/* writing an output file failed */
 	KMS_ERR_PIPE,		/* the reader of standard output went away */
+	KMS_ERR_CORRUPT,	/* a trace.dat that is corrupt or crashes the libraries */
 };
 
 /*
@@ -46,6 +47,11 @@ enum kms_err kms_errclass(void);
 
 /* Read a whole file (works on tracefs/procfs files of size 0). */
 char *kms_read_file(const char *path, size_t *len);
+/*
+ * Read a regular file of at most max bytes (refusing FIFOs, devices and
+ * directories before open() can block); NUL-terminated, length in *len.
+ */
+char *kms_read_regular(const char *path, size_t max, size_t *len);
 /* Write all of buf to fd, retrying on short writes and EINTR. */
 int kms_write_all(int fd, const void *buf, size_t len);
 /* Parse a non-negative decimal integer, rejecting junk and overflow. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "base/kms.h"
 
@@ -66,6 +67,74 @@ const char *kms_strerror(void)
 enum kms_err kms_errclass(void)
 {
 	return errclass;
+}
+
+/* Read a regular file of at most max bytes; FIFOs and devices are refused unopened. */
+char *kms_read_regular(const char *path, size_t max, size_t *len)
+{
+	struct stat st;
+	size_t size = 0;
+	char *buf;
+	ssize_t r;
+	int fd;
+
+	/* stat first: open() of a FIFO blocks until a writer comes */
+	if (stat(path, &st) < 0) {
+		kms_error(KMS_ERR_INPUT, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kms_error(KMS_ERR_INPUT, "%s: not a regular file", path);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		kms_error(KMS_ERR_INPUT, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* (it may have been replaced between stat and open) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		kms_error(KMS_ERR_INPUT, "%s: not a regular file", path);
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		close(fd);
+		kms_error(KMS_ERR_INPUT, "%s: too large (%llu bytes, at most %zu)", path,
+			  (unsigned long long)st.st_size, max);
+		return NULL;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		kms_error(KMS_ERR_NOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	while (size <= max) {
+		r = read(fd, buf + size, max + 1 - size);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kms_error(KMS_ERR_INPUT, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		size += r;
+	}
+	if (size > max) {	/* it grew while read */
+		kms_error(KMS_ERR_INPUT, "%s: too large (more than %zu bytes)", path, max);
+		goto fail;
+	}
+	close(fd);
+	buf[size] = '\0';
+	if (len)
+		*len = size;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
 }
 
 /* Read a file to EOF into a NUL-terminated heap buffer. */

@@ -18,6 +18,7 @@ enum {
 	KMS_EXIT_PERM		= 5,	/* permission denied (another user's process) */
 	KMS_EXIT_UNSUPPORTED	= 6,	/* the recipe cannot run on this kernel */
 	KMS_EXIT_LOCKDOWN	= 7,	/* lockdown=confidentiality closes tracefs */
+	KMS_EXIT_CORRUPT	= 8,	/* a corrupt trace.dat (report) */
 	KMS_EXIT_PIPE		= 141,	/* stdout's reader went away (128 + SIGPIPE) */
 };
 

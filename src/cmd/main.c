@@ -91,6 +91,7 @@ int cmd_core_error(void)
 		[KMS_ERR_PERM] = KMS_EXIT_PERM,		[KMS_ERR_UNSUPPORTED] = KMS_EXIT_UNSUPPORTED,
 		[KMS_ERR_LOCKDOWN] = KMS_EXIT_LOCKDOWN,	[KMS_ERR_INPUT] = KMS_EXIT_ERROR,
 		[KMS_ERR_OUTPUT] = KMS_EXIT_ERROR,	[KMS_ERR_PIPE] = KMS_EXIT_PIPE,
+		[KMS_ERR_CORRUPT] = KMS_EXIT_CORRUPT,
 	};
 	enum kms_err cls = kms_errclass();
 	const char *msg = kms_strerror();

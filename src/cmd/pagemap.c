@@ -178,6 +178,7 @@ static int build_mflags(struct pm_out *o)
 	int nf, f;
 	const int *fl = kms_kpf_mapping_flags(&nf);
 	char col[KMS_KPF_NR][32];
+	bool shown[KMS_KPF_NR] = { false };
 	size_t i;
 
 	if (alloc_rows(&o->mflags, "pagemap_mapping_flags", o->maps.nrows))
@@ -188,6 +189,7 @@ static int build_mflags(struct pm_out *o)
 		if (pm->total.flags[fl[f]]) {
 			col_of_flag(fl[f], col[f], sizeof(col[f]));
 			show(&o->mflags, col[f]);
+			shown[f] = true;
 		}
 	}
 	show(&o->mflags, "name");
@@ -195,7 +197,7 @@ static int build_mflags(struct pm_out *o)
 		set_s(&o->mflags, i, "start", o->addr[i][0]);
 		set_s(&o->mflags, i, "name", pm->maps[o->idx[i]].name);
 		for (f = 0; f < nf; f++)
-			if (pm->total.flags[fl[f]])
+			if (shown[f])	/* not past the column cap */
 				set_i(&o->mflags, i, col[f], pm->maps[o->idx[i]].c.flags[fl[f]]);
 	}
 	return 0;

@@ -223,6 +223,13 @@ static unsigned long long read_num(const struct tep_format_field *f, const void 
 	return v;
 }
 
+/* Does the field lie inside the record? (A corrupt file's records may be short.) */
+static bool in_rec(const struct tep_format_field *f, const struct tep_record *rec)
+{
+	return f->offset >= 0 && f->size >= 0 && rec->size >= 0 &&
+	       (unsigned int)f->offset + (unsigned int)f->size <= (unsigned int)rec->size;
+}
+
 /* Point at a __data_loc / __rel_loc string inside the record. */
 static void read_string(const struct tep_format_field *f, const struct tep_record *rec,
 			const char **s, int *len)
@@ -232,6 +239,8 @@ static void read_string(const struct tep_format_field *f, const struct tep_recor
 
 	*s = NULL;
 	*len = 0;
+	if (!in_rec(f, rec))
+		return;
 	if (!(f->flags & TEP_FIELD_IS_DYNAMIC) || f->size != 4) {
 		/* a fixed char array, or a flexible one (size 0) running to the end */
 		unsigned int room = f->size ? (unsigned int)f->size :

@@ -114,8 +114,10 @@ int kms_kpage_load(struct kms_kpage *kp, const char *procdir, const uint64_t *pf
 	buf = malloc(KPAGE_WINDOW * sizeof(*buf));
 	if (!kp->pfn || !buf)
 		goto nomem;
-	memcpy(kp->pfn, pfns, n * sizeof(*pfns));
-	qsort(kp->pfn, n, sizeof(*kp->pfn), cmp_u64);
+	if (n) {	/* (pfns is NULL for a process with no present page) */
+		memcpy(kp->pfn, pfns, n * sizeof(*pfns));
+		qsort(kp->pfn, n, sizeof(*kp->pfn), cmp_u64);
+	}
 	for (i = 0, u = 0; i < n; i++)
 		if (!u || kp->pfn[i] != kp->pfn[u - 1])
 			kp->pfn[u++] = kp->pfn[i];

@@ -277,7 +277,7 @@ struct kms_recipe *kms_recipe_parse(const char *path,
 	char *buf, *line, *nl;
 	size_t len;
 
-	buf = kms_read_file(path, &len);
+	buf = kms_read_regular(path, 1 << 20, &len);	/* no FIFO, no /dev/zero */
 	if (!buf)
 		return NULL;
 	ps.r = calloc(1, sizeof(*ps.r));

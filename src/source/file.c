@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * File source of the event stream, on libtracecmd.
+ * File source of the event stream, on libtracecmd. A file from another
+ * machine is untrusted: after the structural check (tracedat/check.c) it
+ * is opened and read once in a forked child, bounded in time and memory,
+ * so that a crash, hang or memory explosion inside libtracecmd,
+ * libtraceevent or kbuffer becomes an error instead of killing us. The
+ * libraries' own messages never reach the terminal.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <trace-cmd/trace-cmd.h>
 
@@ -44,26 +53,192 @@ static unsigned long long stats_lost(const char *text)
 	return lost;
 }
 
-/* Check the file, open it with libtracecmd and load its instances. */
+/* The trial run's bounds: seconds, plus one per TRIAL_BYTES_PER_S of file. */
+#define TRIAL_BASE_S		4
+#define TRIAL_BYTES_PER_S	(32ULL << 20)
+/* Address space allowed beyond twice the file's size. */
+#define TRIAL_AS_BYTES		(2ULL << 30)
+/* Exit codes of the trial child; anything else is a crash. */
+#define TRIAL_OK		0
+#define TRIAL_REFUSED		90	/* libtracecmd refused the file cleanly */
+#define TRIAL_LOOP		91	/* more records than the file can hold */
+
+#if defined(__SANITIZE_ADDRESS__)
+# define KMS_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define KMS_ASAN 1
+# endif
+#endif
+
+/* Silence the libraries' logging (they print to stderr otherwise). */
+static void quiet_libraries(void)
+{
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+}
+
+/* Send stderr to /dev/null around library calls; returns the saved fd or -1. */
+static int stderr_mute(void)
+{
+	int saved = dup(STDERR_FILENO), null;
+
+	if (saved < 0)
+		return -1;
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null < 0 || dup2(null, STDERR_FILENO) < 0) {
+		if (null >= 0)
+			close(null);
+		close(saved);
+		return -1;
+	}
+	close(null);
+	return saved;
+}
+
+/* Give stderr back after stderr_mute(). */
+static void stderr_unmute(int saved)
+{
+	if (saved < 0)
+		return;
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
+struct trial {
+	unsigned long long	records;
+	unsigned long long	max_records;
+	struct trace_seq	seq;
+};
+
+/* Each record of the trial: count it and format it as --events would. */
+static int trial_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
+			long long missed, void *ctx)
+{
+	struct trial *t = ctx;
+
+	if (++t->records > t->max_records)
+		_exit(TRIAL_LOOP);
+	if (rec) {
+		trace_seq_reset(&t->seq);
+		tep_print_event(tep, &t->seq, rec, "%s %s", TEP_PRINT_NAME, TEP_PRINT_INFO);
+	}
+	return 0;
+}
+
+/* The child of the trial: open, walk every buffer alone and merged, exit. */
+static void __attribute__((noreturn)) trial_child(const char *path, unsigned long long size)
+{
+	struct trial t = { .max_records = size / 4 + 1024 };
+	struct kms_file f;
+	int null, i;
+
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	signal(SIGALRM, SIG_DFL);
+	alarm(TRIAL_BASE_S + size / TRIAL_BYTES_PER_S);
+#ifndef KMS_ASAN	/* ASan reserves terabytes of shadow memory */
+	{
+		struct rlimit rl;
+
+		rl.rlim_cur = rl.rlim_max = TRIAL_AS_BYTES + 2 * size;
+		setrlimit(RLIMIT_AS, &rl);
+	}
+#endif
+	if (kms_file_open_unguarded(&f, path))
+		_exit(TRIAL_REFUSED);
+	/*
+	 * Data read in place (mmfile.c) is our own bounded walk over pages the
+	 * structural check has already walked: only libtracecmd's is tried.
+	 */
+	if (f.mm)
+		_exit(TRIAL_OK);
+	trace_seq_init(&t.seq);
+	for (i = 0; i < f.nbufs; i++) {
+		f.sel = i;
+		if (kms_file_iterate(&f, trial_record, &t))
+			_exit(TRIAL_REFUSED);
+	}
+	if (f.nbufs > 1) {
+		f.sel = -1;
+		if (kms_file_iterate(&f, trial_record, &t))
+			_exit(TRIAL_REFUSED);
+	}
+	kms_file_close(&f);
+	_exit(TRIAL_OK);
+}
+
+/* Read the file once in a bounded child; a crash or hang there is an error. */
+static int trial_run(const char *path)
+{
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	if (stat(path, &st) < 0)
+		return kms_error(KMS_ERR_INPUT, "%s: %s", path, strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return kms_error(KMS_ERR_FAIL, "%s: cannot fork to check the file: %s", path, strerror(errno));
+	if (pid == 0)
+		trial_child(path, st.st_size);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			kill(pid, SIGKILL);
+			return kms_error(KMS_ERR_FAIL, "%s: waiting for the file check: %s", path, strerror(errno));
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_OK)
+		return 0;
+	/* not tried again unbounded: the refusal may be a failed allocation */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_REFUSED)
+		return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: libtracecmd cannot read it", path);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_LOOP)
+		return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: reading its events does not end (more records than the file can hold)", path);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: reading it did not finish in %llu s",
+				 path, TRIAL_BASE_S + (unsigned long long)st.st_size / TRIAL_BYTES_PER_S);
+	if (WIFSIGNALED(status))
+		return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: libtracecmd cannot read it (%s)",
+				 path, strsignal(WTERMSIG(status)));
+	return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: libtracecmd cannot read it (exit %d)",
+			 path, WEXITSTATUS(status));
+}
+
+/* Check, try in a child, then open: a corrupt file fails here, not later. */
 int kms_file_open(struct kms_file *f, const char *path)
 {
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	quiet_libraries();
+	if (kms_tracedat_check(path) || trial_run(path))
+		return -1;
+	return kms_file_open_unguarded(f, path);
+}
+
+/* Open with libtracecmd and list the buffers, trusting the file. */
+int kms_file_open_unguarded(struct kms_file *f, const char *path)
+{
 	const char *stats;
-	int i, n;
+	int i, n, saved;
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	if (kms_tracedat_check(path))
-		return -1;
-	tracecmd_set_loglevel(TEP_LOG_NONE);
+	quiet_libraries();
 	/* uncompressed v6 data, one buffer: read in place (mmfile.c);
 	 * with KMS_FILE_NO_MMAP set, by libtracecmd (tests compare the two) */
 	if (!getenv("KMS_FILE_NO_MMAP") && kms_mmfile_open(&f->mm, path) < 0)
 		return -1;
+	saved = stderr_mute();
 	f->handle = f->mm ? kms_mmfile_tracecmd(f->mm) : tracecmd_open(path, 0);
+	stderr_unmute(saved);
 	if (!f->handle) {
 		kms_mmfile_close(f->mm);
 		f->mm = NULL;
-		return kms_error(KMS_ERR_INPUT, "%s: cannot read trace.dat (truncated or corrupt)", path);
+		return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: libtracecmd cannot read it", path);
 	}
 	f->tep = tracecmd_get_tep(f->handle);
 	f->ncpus = tracecmd_cpus(f->handle);
@@ -156,14 +331,16 @@ int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
 {
 	struct iter_ctx ic = { f, fn, ctx, 0 };
 
-	int ret;
+	int ret, saved;
 
 	if (f->mm)
 		return kms_mmfile_iterate(f->mm, f, fn, ctx);
+	saved = stderr_mute();
 	if (f->sel >= 0)
 		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, &ic);
 	else
 		ret = tracecmd_iterate_events_multi(f->bufs, f->nbufs, iter_cb, &ic);
+	stderr_unmute(saved);
 	if (ic.failed)
 		return -1;
 	if (ret < 0)

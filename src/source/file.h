@@ -36,8 +36,14 @@ struct kms_file {
 	struct kms_mmfile	*mm;		/* the data read in place, or NULL */
 };
 
-/* Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines. */
+/*
+ * Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines,
+ * after the structural check and a bounded trial read in a child process:
+ * a file that crashes or hangs the libraries fails with KMS_ERR_CORRUPT.
+ */
 int kms_file_open(struct kms_file *f, const char *path);
+/* The same without the check and trial: for the trial itself and the fuzzers. */
+int kms_file_open_unguarded(struct kms_file *f, const char *path);
 /* Load the file's kallsyms when they were left out at open (call sites, --events). */
 int kms_file_symbols(struct kms_file *f);
 /* Iterate only the buffer NAME ("" or "top": the top level; NULL: all). */

@@ -19,7 +19,7 @@
 #include "base/orders.h"
 #include "source/cgroup.h"
 #include "source/live.h"
-#include "source/subbuf.h"
+#include "tracefs/subbuf.h"
 #include "tracefs/kprobe.h"
 
 struct qpage {

@@ -18,7 +18,7 @@
 
 #include "base/kms.h"
 #include "source/mmfile.h"
-#include "source/subbuf.h"
+#include "tracefs/subbuf.h"
 
 /* Memory released behind a cursor once it has walked this much. */
 #define KMS_MM_RELEASE	(4ULL << 20)

@@ -9,7 +9,7 @@
 #define KMS_READER_H
 
 #include "tracefs/session.h"
-#include "source/subbuf.h"
+#include "tracefs/subbuf.h"
 
 struct kms_cpu_stats {
 	unsigned long long	pages;

@@ -158,11 +158,11 @@ static int cond_holds(const char *c, size_t len, const char *machine, int kver, 
 	buf[len] = '\0';
 	if (buf[0] == '>' || buf[0] == '<') {
 		int ge = buf[0] == '>';
-		const char *v = buf + (ge ? (buf[1] == '=' ? 2 : -1) : 1);
+		const char *v = buf + (ge ? 2 : 1);
 
-		if (!ge && buf[1] == '=')
+		if (ge != (buf[1] == '='))	/* >= and <, never > or <= */
 			return -1;
-		if (v < buf || sscanf(v, "%u.%u%n", &maj, &min, &n) != 2 || v[n])
+		if (sscanf(v, "%u.%u%n", &maj, &min, &n) != 2 || v[n])
 			return -1;
 		return ge ? kver >= (int)(maj * 1000 + min) : kver < (int)(maj * 1000 + min);
 	}

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
-#include "source/subbuf.h"
+#include "tracefs/subbuf.h"
 #include "unit.h"
 
 static int cmp_str(const void *a, const void *b)

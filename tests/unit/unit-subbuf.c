@@ -12,7 +12,7 @@
 
 #include <kbuffer.h>
 
-#include "source/subbuf.h"
+#include "tracefs/subbuf.h"
 #include "unit.h"
 
 #define PAGE 4096
@@ -162,6 +162,18 @@ int main(void)
 	put32(&e, 2);
 	finish(&e, 1, 0, -1);
 	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) < 0, "page E accepted");
+
+	/* Pages F and G: lengths near 4 GiB, which once wrapped to 0 (endless walk). */
+	memset(&e, 0, sizeof(e));
+	put32(&e, 29 | (1 << 5));	/* padding with a delta: length in array[0] */
+	put32(&e, 0xfffffffc);
+	finish(&e, 1, 0, -1);
+	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) < 0, "page F accepted");
+	memset(&e, 0, sizeof(e));
+	put32(&e, 0);			/* type_len 0: payload length + 4 in array[0] */
+	put32(&e, 0xfffffffe);
+	finish(&e, 1, 0, -1);
+	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) < 0, "page G accepted");
 
 	return unit_done("unit-subbuf");
 }

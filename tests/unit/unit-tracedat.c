@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "source/file.h"
-#include "source/subbuf.h"
+#include "tracefs/subbuf.h"
 #include "tracedat/writer.h"
 #include "unit.h"
 

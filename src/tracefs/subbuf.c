@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "base/kms.h"
-#include "source/subbuf.h"
+#include "tracefs/subbuf.h"
 
 /* Start at the first record of a parsed sub-buffer. */
 void kms_subbuf_iter_init(struct kms_subbuf_iter *it, const void *page,
@@ -40,6 +40,8 @@ int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
 		case 29:	/* padding; a zero delta pads the rest of the page */
 			if ((hdr >> 5) == 0)
 				return 0;
+			if (arr > left - 4)	/* (4 + arr would wrap) */
+				return -1;
 			size = 4 + arr;
 			it->ts += hdr >> 5;
 			break;
@@ -54,7 +56,7 @@ int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
 			break;
 		default:
 			if (type_len == 0) {
-				if (arr < 4)
+				if (arr < 4 || arr - 4 > left - 8)
 					return -1;
 				plen = arr - 4;
 				size = 8 + ((plen + 3) & ~3U);
