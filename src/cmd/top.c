@@ -275,6 +275,14 @@ static int setup(struct top *t)
 	return 0;
 }
 
+/* A core error, said once the terminal view is gone (or it would vanish with it). */
+static int core_error(struct top *t)
+{
+	topui_close(t->ui);
+	t->ui = NULL;
+	return cmd_core_error();
+}
+
 static int cmd_top(int argc, char **argv)
 {
 	struct top t;
@@ -323,7 +331,7 @@ static int cmd_top(int argc, char **argv)
 				break;
 			}
 			if (process_queue(&t) < 0) {
-				status = cmd_core_error();
+				status = core_error(&t);
 				goto out;
 			}
 			/* keys, read without waiting: q ends, the others redraw now */
@@ -333,7 +341,7 @@ static int cmd_top(int argc, char **argv)
 				break;
 			case TOPUI_REDRAW:
 				if (show(&t, false) < 0) {
-					status = cmd_core_error();
+					status = core_error(&t);
 					goto out;
 				}
 				break;
@@ -350,17 +358,17 @@ static int cmd_top(int argc, char **argv)
 		}
 		/* Final snapshot: everything recorded up to the stop. */
 		if (done && kms_live_stop(&t.live) < 0) {
-			status = cmd_core_error();
+			status = core_error(&t);
 			goto out;
 		}
 		if (process_queue(&t) < 0) {
-			status = cmd_core_error();
+			status = core_error(&t);
 			goto out;
 		}
 		/* With a command, -n bounds the interval snapshots; the final one always prints. */
 		if (!quit && (done || !t.count || shown < t.count)) {
 			if (show(&t, tty && !t.json) < 0) {
-				status = cmd_core_error();
+				status = core_error(&t);
 				goto out;
 			}
 			shown++;
