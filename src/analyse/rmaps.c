@@ -36,7 +36,11 @@ struct rm_proc {
 };
 
 /* A fault waiting for its process's next set. */
-struct rm_pend { int32_t next, pid; uint64_t addr; };
+struct rm_pend {
+	int32_t		next, pid;
+	uint64_t	addr;
+	uint8_t		exec;		/* an exec replaced the maps it faulted in */
+};
 
 struct kms_rmaps {
 	struct kms_hmap	procs;		/* int32 pid -> rm_proc */
@@ -161,6 +165,7 @@ int kms_rmaps_fault(struct kms_analysis *a, int32_t pid, uint64_t addr)
 	e = &m->pool[i];
 	e->pid = pid;
 	e->addr = addr;
+	e->exec = 0;
 	e->next = p->pending;
 	p->pending = i;
 	return 0;
@@ -185,8 +190,11 @@ static int set_end(struct kms_analysis *a, struct kms_rmaps *m, struct rm_proc *
 	for (i = p->pending; i >= 0; i = next) {
 		int64_t name = lookup(p, m->pool[i].addr);
 
+		/* not in the maps after an exec: it was in the maps the exec replaced */
+		if (name < 0)
+			name = m->pool[i].exec ? m->id_norec : m->id_unmapped;
 		next = m->pool[i].next;
-		if (count(a, m->pool[i].pid, name >= 0 ? name : m->id_unmapped) < 0)
+		if (count(a, m->pool[i].pid, name) < 0)
 			return -1;
 		m->pool[i].next = m->free;
 		m->free = i;
@@ -264,10 +272,21 @@ static int maps_line(struct kms_analysis *a, const char *buf, int len)
 				l = proc(m, tgid);	/* may move p: not used after */
 				if (!l)
 					return -1;
-				for (last = i; m->pool[last].next >= 0; last = m->pool[last].next)
-					;
-				m->pool[last].next = l->pending;
-				l->pending = i;
+				for (; i >= 0; i = last) {
+					int64_t name = l->valid ? lookup(l, m->pool[i].addr) : -1;
+
+					last = m->pool[i].next;
+					if (name >= 0) {
+						/* in the leader's maps: counted, the entry freed */
+						if (count(a, m->pool[i].pid, name) < 0)
+							return -1;
+						m->pool[i].next = m->free;
+						m->free = i;
+					} else {
+						m->pool[i].next = l->pending;
+						l->pending = i;
+					}
+				}
 			}
 		}
 	} else {
@@ -288,12 +307,16 @@ int kms_rmaps_print(struct kms_analysis *a, const char *buf, int len)
 void kms_rmaps_exec(struct kms_analysis *a, int32_t pid)
 {
 	struct rm_proc *p;
+	int32_t i;
 
 	if (!a->rmaps)
 		return;
 	p = kms_hmap_find(&a->rmaps->procs, &pid);
-	if (p)
-		p->valid = 0;	/* its faults wait for the maps read after the exec */
+	if (!p)
+		return;
+	p->valid = 0;	/* its faults wait for the maps read after the exec */
+	for (i = p->pending; i >= 0; i = a->rmaps->pool[i].next)
+		a->rmaps->pool[i].exec = 1;
 }
 
 int kms_rmaps_emit(struct kms_proj *p)

@@ -42,6 +42,7 @@ struct mr_proc {
 	uint8_t		want;		/* MR_* */
 	uint8_t		written;	/* a set (or "thread", "gone") was written */
 	uint8_t		exited;		/* forget it once read */
+	uint8_t		reading;	/* the thread reads it: r stays until it is done */
 	int32_t		alias;		/* a thread: its group leader, else 0 */
 };
 
@@ -172,7 +173,7 @@ static void exited(struct kms_mapsrec *m, int32_t pid)
 
 	if (!p)
 		return;
-	if (p->want) {
+	if (p->want || p->reading) {
 		p->exited = 1;
 		return;
 	}
@@ -347,6 +348,7 @@ static void do_reads(struct kms_mapsrec *m)
 		todo[nt].what = p->want;
 		todo[nt].old = *p;
 		p->want = MR_NONE;
+		p->reading = 1;
 		nt++;
 	}
 	for (i = 0; i < nt; i++) {
@@ -377,10 +379,12 @@ static void do_reads(struct kms_mapsrec *m)
 			continue;
 		}
 		p->written = 1;
+		p->reading = 0;
 		p->reads++;
 		if (ret == 2) {
 			p->alias = tgid;
-			want(m, tgid, MR_NONE);	/* follow the leader too */
+			/* the leader's maps again: the thread's faults may be in new mappings */
+			want(m, tgid, MR_REREAD);
 		} else if (ret == 0) {
 			free(p->r);
 			p->r = r;
