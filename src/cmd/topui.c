@@ -16,7 +16,8 @@
 #include <langinfo.h>
 #include <locale.h>
 
-#define UI_MIN_TEXT	4	/* a text column is cut to no less than this */
+#define UI_CUT_TEXT	12	/* text columns are cut to this before columns are left out */
+#define UI_MIN_TEXT	4	/* ... and, if still needed, to this */
 
 struct topui {
 	int		sort_step;	/* 0: each table's own sort; k: its k-th numeric column */
@@ -134,60 +135,76 @@ static int sort_col(const struct topui *ui, const struct kms_table_req *rq)
 }
 
 /*
- * Column widths that fit cols: as wide as the widest cell, then the widest
- * text columns cut down in turn, then columns on the right left out.
- * Returns how many of the shown columns are drawn.
+ * Cut the widest text columns among the first k shown (w[j] of 0: left out)
+ * down in turn, to no less than floor, until the row fits cols. Returns
+ * the width of the row.
  */
-static int fit(const struct kms_rows *r, int *w, int cols)
+static int cut_text(const struct kms_rows *r, int *w, int k, int floor, int cols)
 {
-	char buf[256];
-	int j, total = 0, n = 0, last = -1;
-	size_t i;
+	int j, total = 0, n = 0;
 
-	for (j = 0; j < r->ncols; j++) {
-		w[j] = 0;
-		if (!shown(r, j))
-			continue;
-		w[j] = text_width(r->def->cols[r->cols[j]].title);
-		for (i = 0; i < r->nrows; i++) {
-			out_cell_text(r, j, &r->cells[i * r->ncols + j], buf, sizeof(buf));
-			if (text_width(buf) > w[j])
-				w[j] = text_width(buf);
-		}
-		total += w[j] + (n++ ? 2 : 0);
-	}
+	for (j = 0; j < k; j++)
+		if (w[j])
+			total += w[j] + (n++ ? 2 : 0);
 	while (total > cols) {
-		int widest = -1, second = UI_MIN_TEXT, cut;
+		int widest = -1, second = floor, cut;
 
-		for (j = 0; j < r->ncols; j++)
-			if (shown(r, j) && r->def->cols[r->cols[j]].type == KMS_COL_STR &&
-			    w[j] > UI_MIN_TEXT && (widest < 0 || w[j] > w[widest]))
+		for (j = 0; j < k; j++)
+			if (w[j] > floor && r->def->cols[r->cols[j]].type == KMS_COL_STR &&
+			    (widest < 0 || w[j] > w[widest]))
 				widest = j;
 		if (widest < 0)
 			break;
-		for (j = 0; j < r->ncols; j++)
-			if (j != widest && shown(r, j) && r->def->cols[r->cols[j]].type == KMS_COL_STR &&
-			    w[j] > second)
+		for (j = 0; j < k; j++)
+			if (j != widest && w[j] > second && r->def->cols[r->cols[j]].type == KMS_COL_STR)
 				second = w[j];
+		/* down to the next widest, or less if that is enough */
 		cut = w[widest] - second;
-		if (cut <= 0 || cut > total - cols)
-			cut = total - cols < w[widest] - UI_MIN_TEXT ? total - cols : w[widest] - UI_MIN_TEXT;
 		if (cut <= 0)
 			cut = 1;
+		if (cut > total - cols)
+			cut = total - cols;
 		w[widest] -= cut;
 		total -= cut;
 	}
-	/* still too wide: the rightmost columns go */
-	for (j = r->ncols - 1; total > cols && j >= 0; j--) {
-		if (!shown(r, j) || !w[j])
+	return total;
+}
+
+/*
+ * Column widths that fit cols: as wide as the widest cell; when the row is
+ * too wide, the widest text columns are cut (to UI_CUT_TEXT columns at
+ * most), then columns on the right are left out, and only when even the
+ * first column does not fit are text columns cut further. Returns how many
+ * of the columns are drawn (w[j] of 0: not drawn).
+ */
+static int fit(const struct kms_rows *r, int *w, int cols)
+{
+	int w0[KMS_MAX_COLS], j, k, pass;
+	char buf[256];
+	size_t i;
+
+	for (j = 0; j < r->ncols; j++) {
+		w0[j] = 0;
+		if (!shown(r, j))
 			continue;
-		total -= w[j] + 2;
-		w[j] = 0;
+		w0[j] = text_width(r->def->cols[r->cols[j]].title);
+		for (i = 0; i < r->nrows; i++) {
+			out_cell_text(r, j, &r->cells[i * r->ncols + j], buf, sizeof(buf));
+			if (text_width(buf) > w0[j])
+				w0[j] = text_width(buf);
+		}
 	}
-	for (j = 0; j < r->ncols; j++)
-		if (w[j])
-			last = j;
-	return last + 1;
+	for (pass = 0; pass < 2; pass++)
+		for (k = r->ncols; k > 0; k--) {
+			if (!w0[k - 1])
+				continue;
+			memcpy(w, w0, sizeof(w0));
+			for (j = k; j < r->ncols; j++)
+				w[j] = 0;
+			if (cut_text(r, w, k, pass ? UI_MIN_TEXT : UI_CUT_TEXT, cols) <= cols || (pass && k == 1))
+				return k;
+		}
+	return 0;
 }
 
 /* Draw one built table from line y in at most h lines; returns the lines used. */

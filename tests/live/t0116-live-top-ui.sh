@@ -2,7 +2,7 @@
 # Live: top's terminal view under tmux. At 80x24 and at 200x50 a captured
 # frame (tmux capture-pane, wrapped lines joined) has no line longer than
 # the width and starts with the header (nothing scrolled off the height);
-# `s` changes the sort column in every table title; `1` shows one table;
+# (and at 50x20, where paths are cut with an ellipsis); `s` changes the sort column in every table title; `1` shows one table;
 # a resize redraws to the new width (a column that did not fit appears);
 # `q` ends top with exit status 0 and its instance gone.
 . "$TESTLIB"
@@ -66,6 +66,14 @@ n=$(grep -c 'sorted by' f.txt)
 [ "$n" = 1 ] || fail "1 should show one table, $n are shown: $(cat f.txt)"
 tm send-keys -t ui 0
 ok "1 shows one table, 0 all again"
+
+# narrower than the paths of the mappings: they are cut with an ellipsis
+tm resize-window -t ui -x 50 -y 20 2>resize.err || fail "tmux resize-window: $(cat resize.err)"
+sleep 0.6
+frame >f.txt
+fits 50 20
+grep -q 'lib.*\(…\|~\)' f.txt || fail "no path cut with an ellipsis at 50 columns: $(cat f.txt)"
+ok "50x20: the paths are cut with an ellipsis, no line wider than 50"
 
 tm resize-window -t ui -x 200 -y 50 2>resize.err || fail "tmux resize-window: $(cat resize.err)"
 for i in $(seq 30); do frame >f.txt; grep -q MEM_FROM f.txt && break; sleep 0.1; done
