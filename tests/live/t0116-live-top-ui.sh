@@ -1,10 +1,11 @@
 #!/bin/bash
-# Live: top's terminal view under tmux. At 80x24 and at 200x50 a captured
-# frame (tmux capture-pane, wrapped lines joined) has no line longer than
-# the width and starts with the header (nothing scrolled off the height);
-# (and at 50x20, where paths are cut with an ellipsis); `s` changes the sort column in every table title; `1` shows one table;
-# a resize redraws to the new width (a column that did not fit appears);
-# `q` ends top with exit status 0 and its instance gone.
+# Live: top's terminal view under tmux. At 80x24, 50x20 (where the paths
+# are cut with an ellipsis) and 200x50 a captured frame (tmux capture-pane,
+# wrapped lines joined) has no line longer than the width and starts with
+# the header (nothing scrolled off the height); `s` changes the sort column
+# in the table titles; `1` shows one table; a resize redraws to the new
+# width (a column that did not fit appears); `q` ends top with exit status
+# 0 and its instance gone.
 . "$TESTLIB"
 need_live
 command -v tmux >/dev/null || skip "tmux is not installed"
