@@ -48,6 +48,7 @@ struct kms_rmaps {
 	uint32_t	npool, cap;
 	int32_t		free;		/* free list in the pool, or -1 */
 	uint64_t	dropped;	/* faults past the pool's bound */
+	uint64_t	replaced;	/* faults in maps an exec replaced unread */
 	int64_t		id_anon, id_unmapped, id_norec;
 	char		note[200];
 };
@@ -191,8 +192,12 @@ static int set_end(struct kms_analysis *a, struct kms_rmaps *m, struct rm_proc *
 		int64_t name = lookup(p, m->pool[i].addr);
 
 		/* not in the maps after an exec: it was in the maps the exec replaced */
-		if (name < 0)
-			name = m->pool[i].exec ? m->id_norec : m->id_unmapped;
+		if (name < 0 && m->pool[i].exec) {
+			name = m->id_norec;
+			m->replaced++;
+		} else if (name < 0) {
+			name = m->id_unmapped;
+		}
 		next = m->pool[i].next;
 		if (count(a, m->pool[i].pid, name) < 0)
 			return -1;
@@ -357,10 +362,11 @@ int kms_rmaps_emit(struct kms_proj *p)
 			waiting++;
 		}
 	}
-	if (waiting + m->dropped || gone) {
+	waiting += m->dropped + m->replaced;
+	if (waiting || gone) {
 		snprintf(m->note, sizeof(m->note),
 			 "mappings from the recorded maps of %u processes; %llu faults on [maps not recorded]: their process exited (%u before any read) or exec'd before its maps were read again",
-			 procs, (unsigned long long)(waiting + m->dropped), gone);
+			 procs, (unsigned long long)waiting, gone);
 		p->note = m->note;
 	}
 	return 0;
