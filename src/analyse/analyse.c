@@ -95,6 +95,7 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->page_req);
 	kms_hmap_free(&a->slab_life);
 	kms_hmap_free(&a->snaps);
+	kms_rmaps_free(a);
 	free(a->cpu_node);
 	kms_stacks_free(a);
 	free(a->probe_names);

@@ -41,6 +41,8 @@ int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev)
 		v->write++;
 	else
 		v->read++;
+	if (!a->ops.mapping && user_address(a, ev->address))
+		return kms_rmaps_fault(a, pid, ev->address);	/* from the recording */
 	if (a->ops.mapping && user_address(a, ev->address)) {
 		const char *m = a->ops.mapping(pid, ev->address, a->ops.ctx);
 		struct fm_key k = { .pid = pid };
@@ -102,7 +104,7 @@ int kms_emit_faults(struct kms_proj *p)
 	return 0;
 }
 
-/* faults_by_mapping: one fact per process and mapping (known only live). */
+/* faults_by_mapping: one fact per process and mapping (live, or recorded maps). */
 int kms_emit_fault_mappings(struct kms_proj *p)
 {
 	struct kms_analysis *a = p->a;
@@ -110,8 +112,8 @@ int kms_emit_fault_mappings(struct kms_proj *p)
 	void *vp;
 	size_t pos = 0;
 
-	if (!a->ops.mapping)
-		p->note = "mappings are known only while the processes live (use kmemscope top)";
+	if (!a->ops.mapping && kms_rmaps_emit(p) < 0)
+		return -1;
 	while (kms_hmap_next(&a->fmaps, &pos, &kp, &vp)) {
 		const struct fm_key *k = kp;
 		int64_t f[KMS_SLOT__MAX] = { 0 };

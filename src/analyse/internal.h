@@ -105,6 +105,7 @@ struct kms_analysis {
 	struct pi_val		*last_proc;	/* valid while procs.slots is last_slots */
 	const void		*last_slots;
 	int64_t			kmalloc_ids[16];	/* by class index; 0: not interned yet */
+	struct kms_rmaps	*rmaps;		/* recorded maps (rmaps.c), or NULL */
 };
 
 /* One process's memory, as the faults table shows it. */
@@ -193,6 +194,12 @@ void kms_col_migratetype_name(struct kms_proj *p, const struct kms_group *g,
 
 /* faults.c */
 int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev);
+/* rmaps.c: faults looked up in the recording's "kmemscope-maps" lines */
+int kms_rmaps_print(struct kms_analysis *a, const char *buf, int len);	/* 1: not a maps line */
+int kms_rmaps_fault(struct kms_analysis *a, int32_t pid, uint64_t addr);
+void kms_rmaps_exec(struct kms_analysis *a, int32_t pid);
+int kms_rmaps_emit(struct kms_proj *p);
+void kms_rmaps_free(struct kms_analysis *a);
 int kms_rss_stat_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_emit_faults(struct kms_proj *p);
 int kms_emit_fault_mappings(struct kms_proj *p);

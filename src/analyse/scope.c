@@ -67,11 +67,12 @@ static int scope_line(struct kms_analysis *a, const char *s, int len)
 
 int kms_print_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
-	int n = (int)sizeof(scope_tag) - 1;
+	int n = (int)sizeof(scope_tag) - 1, ret;
 
 	if (ev->buf && ev->buf_len > n && !memcmp(ev->buf, scope_tag, n))
 		return scope_line(a, ev->buf + n, ev->buf_len - n);
-	return kms_snapshot_add(a, ev);
+	ret = kms_rmaps_print(a, ev->buf, ev->buf_len);
+	return ret <= 0 ? ret : kms_snapshot_add(a, ev);
 }
 
 /* Name a process from a process event: the latest such name wins. */
@@ -105,6 +106,8 @@ int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev)
 		return -1;
 	if (in_scope)
 		p->in_scope = 1;
+	if (ev->type == KMS_EV_EXEC)
+		kms_rmaps_exec(a, ev->tpid);
 	/* A fork names the child after its parent; exec and exit name it for real. */
 	if (ev->type != KMS_EV_FORK || !p->named)
 		return name_proc(a, p, ev);

@@ -71,6 +71,12 @@ static void cell_text(const struct kms_rows *r, int j, const struct kms_cell *c,
 	}
 }
 
+/* Column j's cell as text shows it (for top's terminal view). */
+void out_cell_text(const struct kms_rows *r, int j, const struct kms_cell *c, char *buf, size_t len)
+{
+	cell_text(r, j, c, buf, len);
+}
+
 /* A column only JSON and CSV show. */
 #define NO_TEXT(r, j) ((r)->def->cols[(r)->cols[j]].flags & KMS_COL_NO_TEXT)
 

@@ -27,6 +27,9 @@ struct out_meta {
 
 void out_text_header(FILE *f, const struct out_meta *m);
 void out_text_table(FILE *f, const struct kms_rows *rows);
+/* The text of column j's cell c, as out_text_table() prints it. */
+void out_cell_text(const struct kms_rows *rows, int j, const struct kms_cell *c, char *buf,
+		   size_t len);
 void out_csv_table(FILE *f, const struct kms_rows *rows);
 /* A JSON document with the top-level keys; tables are added to it. */
 cJSON *out_json_new(const struct out_meta *m);

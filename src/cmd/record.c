@@ -419,6 +419,8 @@ static int cmd_record(int argc, char **argv)
 	cfg.snapshots = r.snapshots;
 	cfg.page_fn = spool_page;
 	cfg.reader_flags = KMS_READER_COUNT_IDS;
+	cfg.record_maps = true;
+	cfg.flush_ms = 100;	/* the maps recorder sees forks, execs and new mappings soon */
 	cfg.ctx = &r;
 	if (kms_live_start(&r.live, &cfg) < 0) {
 		status = cmd_core_error();

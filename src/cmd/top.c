@@ -27,6 +27,7 @@
 #include "source/live.h"
 #include "cmd/prom.h"
 #include "cmd/tableopts.h"
+#include "cmd/topui.h"
 #include "source/procinfo.h"
 #include "recipe/recipe.h"
 #include "tracefs/session.h"
@@ -48,6 +49,7 @@ struct top {
 	struct kms_event_spec	*specs;		/* the recipe's events */
 	struct cmd_tableopts	topts;		/* --comm, --time, --by, --sort, --limit */
 	const char		*table;		/* --table NAME */
+	struct topui		*ui;		/* the terminal view, or NULL */
 };
 
 /* The recipe's events as event specs for the live source. */
@@ -108,6 +110,11 @@ static int show(struct top *t, bool tty)
 	m.duration_s = (kms_now_ns() - t->live.t0) / 1e9;
 	m.events = kms_analysis_events(t->an);
 	m.lost = lost;
+	if (t->ui) {
+		if (topui_draw(t->ui, t->an, t->rc->tables, t->rc->nr_tables, t->table, &m) < 0)
+			return -1;
+		return t->prom.path && prom_write(&t->prom, t->an, &m) < 0 ? -1 : 0;
+	}
 	if (t->json)
 		doc = out_json_new(&m);
 	else {
@@ -273,10 +280,19 @@ static int setup(struct top *t)
 	return 0;
 }
 
+/* A core error, said once the terminal view is gone (or it would vanish with it). */
+static int core_error(struct top *t)
+{
+	topui_close(t->ui);
+	t->ui = NULL;
+	return cmd_core_error();
+}
+
 static int cmd_top(int argc, char **argv)
 {
 	struct top t;
-	bool tty = isatty(STDOUT_FILENO), done = false;
+	bool tty = isatty(STDOUT_FILENO), done = false, quit = false;
+	const char *why = NULL;
 	unsigned long shown = 0;
 	int ret, status = KMS_EXIT_ERROR;
 
@@ -302,6 +318,8 @@ static int cmd_top(int argc, char **argv)
 		status = cmd_core_error();
 		goto out;
 	}
+	if (tty && !t.json && isatty(STDIN_FILENO) && !(t.ui = topui_open(&why)))
+		fprintf(stderr, "kmemscope top: plain output: %s\n", why);
 	while (!done) {
 		unsigned long long end = kms_now_ns() + t.interval * 1000000000ULL, now;
 
@@ -318,23 +336,44 @@ static int cmd_top(int argc, char **argv)
 				break;
 			}
 			if (process_queue(&t) < 0) {
-				status = cmd_core_error();
+				status = core_error(&t);
 				goto out;
 			}
+			/* keys, read without waiting: q ends, the others redraw now */
+			switch (topui_poll(t.ui)) {
+			case TOPUI_QUIT:
+				done = quit = true;
+				break;
+			case TOPUI_REDRAW:
+				if (show(&t, false) < 0) {
+					status = core_error(&t);
+					goto out;
+				}
+				break;
+			default:
+				break;
+			}
+			if (quit)
+				break;
+		}
+		/* the final snapshot stays on the terminal, printed after the view is gone */
+		if (done) {
+			topui_close(t.ui);
+			t.ui = NULL;
 		}
 		/* Final snapshot: everything recorded up to the stop. */
 		if (done && kms_live_stop(&t.live) < 0) {
-			status = cmd_core_error();
+			status = core_error(&t);
 			goto out;
 		}
 		if (process_queue(&t) < 0) {
-			status = cmd_core_error();
+			status = core_error(&t);
 			goto out;
 		}
 		/* With a command, -n bounds the interval snapshots; the final one always prints. */
-		if (done || !t.count || shown < t.count) {
+		if (!quit && (done || !t.count || shown < t.count)) {
 			if (show(&t, tty && !t.json) < 0) {
-				status = cmd_core_error();
+				status = core_error(&t);
 				goto out;
 			}
 			shown++;
@@ -344,6 +383,7 @@ static int cmd_top(int argc, char **argv)
 	}
 	status = cmd_command_status(&t.live);
 out:
+	topui_close(t.ui);
 	kms_live_destroy(&t.live);
 	kms_analysis_free(t.an);
 	kms_procinfo_free(t.pi);
@@ -372,6 +412,7 @@ const struct cmd_entry cmd_top_entry = {
 	"terminal, one snapshot after another otherwise, or one JSON object per\n"
 	"line with --json. With a command, the last snapshot is printed when it\n"
 	"exits and holds every event it caused.\n"
+	TOPUI_HELP
 	"\n"
 	"  -r, --recipe RECIPE  recipe name or path (default: overview)\n"
 	"  -d, --delay SECONDS  refresh interval (default 2)\n"

@@ -19,6 +19,7 @@
 #include "base/orders.h"
 #include "source/cgroup.h"
 #include "source/live.h"
+#include "source/mapsrec.h"
 #include "tracefs/subbuf.h"
 #include "tracefs/kprobe.h"
 
@@ -124,6 +125,7 @@ static int live_page(int cpu, const void *page, unsigned int size,
 	struct kms_live *l = ctx;
 	int ret;
 
+	kms_mapsrec_page(l->maps, page, l->session.long_size, sb);
 	ret = l->cfg.page_fn ? l->cfg.page_fn(cpu, page, size, sb, l->cfg.ctx)
 			     : queue_page(cpu, page, size, sb, l);
 	if (ret < 0) {
@@ -376,6 +378,7 @@ static int follow_cgroup(struct kms_live *l, bool first)
 		}
 		if (!added)
 			continue;
+		kms_mapsrec_add(l->maps, pids[i]);
 		/* The first list is written whole; later ones are appended, never truncated. */
 		if (!first)
 			ret = kms_session_add_pids(&l->session, &pids[i], 1);
@@ -434,6 +437,22 @@ static int set_scope(struct kms_live *l)
 	return 0;
 }
 
+/* The roots whose maps are read first (the command's at its exec). */
+static void maps_roots(struct kms_live *l)
+{
+	const void *k;
+	void *v;
+	size_t pos = 0;
+	int i;
+
+	if (l->have_child)
+		kms_mapsrec_add(l->maps, l->child.pid);
+	for (i = 0; i < l->cfg.nr_pids; i++)
+		kms_mapsrec_add(l->maps, l->cfg.pids[i]);
+	while (l->cfg.cgroup && kms_hmap_next(&l->followed, &pos, &k, &v))
+		kms_mapsrec_add(l->maps, *(const int32_t *)k);
+}
+
 int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 {
 	memset(l, 0, sizeof(*l));
@@ -470,11 +489,16 @@ int kms_live_start(struct kms_live *l, const struct kms_live_config *cfg)
 		return -1;
 	if (fork_command(l) < 0 || set_scope(l) < 0)
 		return -1;
+	/* The scope's maps (record): roots below, the rest as the pages show them. */
+	if (cfg->record_maps && (l->have_child || cfg->nr_pids || cfg->cgroup) &&
+	    !(l->maps = kms_mapsrec_start(&l->session)))
+		return -1;
 	l->reader = kms_reader_start(&l->session, cfg->flush_ms, cfg->reader_flags,
 				     live_page, l);
 	if (!l->reader || kms_session_tracing(&l->session, 1) < 0 || mark_scope(l) < 0 ||
 	    snapshots(l, 0) < 0)
 		return -1;
+	maps_roots(l);
 	l->t0 = kms_now_ns();
 	return l->have_child ? kms_child_release(&l->child, cfg->cmd[0]) : 0;
 }
@@ -530,6 +554,7 @@ int kms_live_stop(struct kms_live *l)
 	if (l->stopped)
 		return 0;
 	l->stopped = true;
+	kms_mapsrec_stop(l->maps);
 	ret = snapshots(l, 1);
 	kms_session_tracing(&l->session, 0);
 	close_queue(l);
@@ -548,6 +573,8 @@ void kms_live_destroy(struct kms_live *l)
 		kms_reader_free(l->reader);
 		l->reader = NULL;
 	}
+	kms_mapsrec_free(l->maps);
+	l->maps = NULL;
 	kms_session_destroy(&l->session);
 	if (l->have_child && l->child.go_fd >= 0) {
 		kms_child_abort(&l->child);	/* never released: it exits unrun */

@@ -21,6 +21,7 @@
 #include "base/kms.h"
 #include "source/child.h"
 #include "source/file.h"
+#include "source/mapsrec.h"
 #include "source/reader.h"
 #include "tracefs/session.h"
 #include "tracefs/stack.h"
@@ -52,6 +53,8 @@ struct kms_live_config {
 	kms_page_fn			page_fn;
 	int				reader_flags;	/* KMS_READER_* */
 	int				flush_ms;	/* partial pages at least this often */
+	bool				record_maps;	/* the scope's /proc/PID/maps into
+							 * the buffer (mapsrec.h) */
 	kms_live_notice_fn		notice;
 	void				*ctx;		/* for page_fn and notice */
 };
@@ -83,6 +86,7 @@ struct kms_live {
 	char			fail_msg[256];
 	struct kms_hmap		followed;	/* --cgroup: threads already in set_event_pid */
 	unsigned long long	cgroup_read_ns;	/* when cgroup.procs was last read */
+	struct kms_mapsrec	*maps;		/* cfg.record_maps with a scope */
 };
 
 /*
