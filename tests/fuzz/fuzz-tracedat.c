@@ -21,6 +21,7 @@
 #include "decode/decode.h"
 #include "decode/evline.h"
 #include "source/file.h"
+#include "tracedat/check.h"
 #include "fuzz.h"
 
 /* From the sanitizer runtime. */
