@@ -104,6 +104,26 @@ void kms_analysis_free(struct kms_analysis *a)
 	free(a);
 }
 
+void kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
+			     unsigned int max_live)
+{
+	a->max_procs = max_procs;
+	a->max_live = max_live;
+}
+
+void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw)
+{
+	a->raw_addresses = raw;
+}
+
+void kms_analysis_folded(const struct kms_analysis *a, unsigned long long *procs,
+			 unsigned long long *events, unsigned long long *untracked)
+{
+	*procs = a->folded_procs;
+	*events = a->folded_events;
+	*untracked = a->untracked;
+}
+
 /* Override the page size that came with the data (a power of two, >= 1 KiB). */
 int kms_analysis_set_page_size(struct kms_analysis *a, unsigned int bytes)
 {
@@ -146,6 +166,8 @@ struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid)
 		comm = a->ops.comm(pid, a->ops.ctx);
 	if (!comm && a->tep && tep_is_pid_registered(a->tep, pid))
 		comm = tep_data_comm_from_pid(a->tep, pid);
+	if (pid == KMS_PID_OTHER)
+		comm = "other";
 	if (!comm)
 		comm = pid ? "<...>" : "<idle>";
 	p->comm = kms_intern_str(&a->strs, comm);
@@ -226,6 +248,18 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	}
 	if (ev->type == KMS_EV_STACK)
 		return 0;
+	if (a->max_procs && a->procs.len >= a->max_procs && ev->pid != KMS_PID_OTHER) {
+		int32_t pid = ev->pid;
+
+		if (!kms_hmap_find(&a->procs, &pid)) {
+			/* past the bound: one "other" process takes the rest */
+			struct kms_ev folded = *ev;
+
+			a->folded_events++;
+			folded.pid = KMS_PID_OTHER;
+			return kms_analysis_add(a, &folded);
+		}
+	}
 	if (a->orders && (ev->type == KMS_EV_PAGE_ALLOC || ev->type == KMS_EV_PAGE_FREE) &&
 	    (ev->order > KMS_MAX_ORDER || !(a->orders & (1ULL << ev->order))))
 		return 0;

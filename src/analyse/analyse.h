@@ -75,6 +75,21 @@ int kms_analysis_select(struct kms_analysis *a, const struct kms_select *sel);
 void kms_analysis_origin(struct kms_analysis *a, unsigned long long ts);
 /* Events fed but left out by the selection. */
 unsigned long long kms_analysis_unselected(const struct kms_analysis *a);
+/*
+ * Bound the analysis's memory for long live runs: at most max_procs
+ * processes get rows of their own (later ones are folded into one "other"
+ * process, pid KMS_PID_OTHER), and at most max_live slab objects and pages
+ * are followed until their free (later ones are counted, not followed).
+ * 0: no bound (report).
+ */
+#define KMS_PID_OTHER	(-2)
+void kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
+			     unsigned int max_live);
+/* Processes folded into "other", and allocations not followed, so far. */
+void kms_analysis_folded(const struct kms_analysis *a, unsigned long long *procs,
+			 unsigned long long *events, unsigned long long *untracked);
+/* Show call sites and frames without a symbol as raw addresses (else "[unknown]"). */
+void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw);
 /* The scope and the events it dropped. */
 void kms_analysis_scope(const struct kms_analysis *a, struct kms_scope_info *si);
 /* The NUMA node of each CPU (default: this machine's), for the cross_node columns. */

@@ -106,6 +106,12 @@ struct kms_analysis {
 	const void		*last_slots;
 	int64_t			kmalloc_ids[16];	/* by class index; 0: not interned yet */
 	struct kms_rmaps	*rmaps;		/* recorded maps (rmaps.c), or NULL */
+	bool			raw_addresses;	/* unsymbolised addresses shown as such */
+	unsigned int		max_procs;	/* 0: every process gets its rows */
+	unsigned int		max_live;	/* 0: every live object is followed */
+	unsigned long long	folded_procs;	/* processes folded into "other" */
+	unsigned long long	folded_events;
+	unsigned long long	untracked;	/* allocations not followed (max_live) */
 };
 
 /* One process's memory, as the faults table shows it. */

@@ -101,6 +101,16 @@ int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev)
 			return -1;
 		in_scope = parent->in_scope;
 	}
+	/* Bounded (live runs): past max_procs only the traced tree gets entries. */
+	if (a->max_procs && a->procs.len >= a->max_procs && !in_scope) {
+		int32_t pid = ev->tpid;
+
+		if (!kms_hmap_find(&a->procs, &pid)) {
+			if (ev->type == KMS_EV_FORK)
+				a->folded_procs++;
+			return 0;
+		}
+	}
 	p = kms_proc_seen(a, ev->tpid);
 	if (!p)
 		return -1;

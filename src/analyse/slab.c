@@ -84,6 +84,10 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 		v->cross_node++;
 	if (!ev->ptr)	/* a kprobe without the address: its free cannot be matched */
 		return 0;
+	if (a->max_live && a->live.len >= a->max_live && !kms_hmap_find(&a->live, &ev->ptr)) {
+		a->untracked++;	/* bounded: counted, not followed to its free */
+		return 0;
+	}
 	v->live++;
 	old = kms_hmap_get(&a->live, &ev->ptr, NULL);
 	if (!old)
@@ -195,8 +199,10 @@ int64_t kms_sym_of(struct kms_analysis *a, uint64_t addr)
 		if (fn)
 			snprintf(buf, sizeof(buf), "%s+0x%llx", fn,
 				 addr - tep_find_function_address(a->tep, addr));
-		else
+		else if (a->raw_addresses)
 			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)addr);
+		else	/* kernel pointers only when asked for (--raw-addresses) */
+			snprintf(buf, sizeof(buf), "[unknown]");
 		*id = kms_intern_str(&a->strs, buf);
 	}
 	return *id;

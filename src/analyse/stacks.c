@@ -326,9 +326,11 @@ static int symbolise(struct kms_analysis *a, struct kms_stacks *s, struct stk *s
 		uint64_t pc = s->frames[st->off + i];
 		const char *fn = a->tep ? tep_find_function(a->tep, pc) : NULL;
 
-		if (!fn) {
+		if (!fn && a->raw_addresses) {
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)pc);
 			fn = addr;
+		} else if (!fn) {
+			fn = "[unknown]";	/* kernel pointers only with --raw-addresses */
 		}
 		id = kms_intern_str(&a->strs, fn);
 		if (id < 0)

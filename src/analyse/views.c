@@ -180,6 +180,11 @@ int kms_page_req_add(struct kms_analysis *a, const struct kms_ev *ev)
 			r->failed++;
 			return 0;
 		}
+		if (a->max_live && a->page_live.len >= a->max_live &&
+		    !kms_hmap_find(&a->page_live, &pfn)) {
+			a->untracked++;
+			return 0;
+		}
 		held = kms_hmap_get(&a->page_live, &pfn, &added);
 		if (!held)
 			return -1;

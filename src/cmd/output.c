@@ -30,6 +30,10 @@ void out_text_header(FILE *f, const struct out_meta *m)
 			fprintf(f, " %d", sc->roots[i]);
 		fprintf(f, " and descendants   foreign events dropped: %llu\n", sc->foreign);
 	}
+	if (m->folded_events || m->untracked)
+		fprintf(f, "bounded: %llu events of %llu+ processes beyond the first ones counted as "
+			"pid %d (other); %llu allocations counted but not followed to their free\n",
+			m->folded_events, m->folded_procs, KMS_PID_OTHER, m->untracked);
 }
 
 /* One cell as text. */
@@ -205,6 +209,15 @@ cJSON *out_json_new(const struct out_meta *m)
 			for (i = 0; roots && i < m->scope->nr_roots; i++)
 				cJSON_AddItemToArray(roots, cJSON_CreateNumber(m->scope->roots[i]));
 			cJSON_AddNumberToObject(sc, "foreign_events", (double)m->scope->foreign);
+		}
+	}
+	if (m->folded_events || m->untracked) {
+		cJSON *b = cJSON_AddObjectToObject(doc, "bounds");
+
+		if (b) {
+			cJSON_AddNumberToObject(b, "folded_processes", (double)m->folded_procs);
+			cJSON_AddNumberToObject(b, "folded_events", (double)m->folded_events);
+			cJSON_AddNumberToObject(b, "untracked_allocations", (double)m->untracked);
 		}
 	}
 	cJSON_AddObjectToObject(doc, "tables");

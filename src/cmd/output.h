@@ -23,6 +23,8 @@ struct out_meta {
 	const char		*missing;	/* events the recipe wants but the source lacks */
 	const char		*buffers;	/* buffers of the file, when several */
 	const struct kms_scope_info *scope;	/* whose events count, or NULL */
+	/* top's bounds: processes folded into "other", allocations not followed */
+	unsigned long long	folded_procs, folded_events, untracked;
 };
 
 void out_text_header(FILE *f, const struct out_meta *m);

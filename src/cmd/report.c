@@ -386,6 +386,8 @@ static int cmd_report(int argc, char **argv)
 		}
 		if (r.an && kms_analysis_select(r.an, &r.topts.sel) < 0)
 			ret = cmd_core_error();
+		if (r.an)
+			kms_analysis_set_raw_addresses(r.an, r.topts.raw);
 		r.rc = rc;
 		r.missing = missing_events(rc, r.f.tep);
 		names = kms_recipe_probe_names(rc);
@@ -450,6 +452,8 @@ const struct cmd_entry cmd_report_entry = {
 	"  -s, --sort COLUMN    sort the tables that have this column by it\n"
 	"  --limit N            at most N rows a table (0: all); --json and --csv carry\n"
 	"                       every row unless --limit is given\n"
+	"  --raw-addresses      show call sites and frames without a symbol as kernel\n"
+	"                       addresses (default: [unknown])\n"
 	"  --interval SECONDS   print the tables of each interval of SECONDS (counts in it)\n"
 	"  --plot FILE.svg      draw page allocations by order, slab bytes of the top\n"
 	"                       caches and faults of the top processes per second\n"

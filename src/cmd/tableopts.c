@@ -128,6 +128,9 @@ int cmd_tableopts_option(const struct cmd_entry *e, struct cmd_tableopts *o, int
 	case CMD_OPT_BY:
 		o->by = arg;
 		return 0;
+	case CMD_OPT_RAW:
+		o->raw = true;
+		return 0;
 	}
 	return 1;
 }

@@ -17,7 +17,7 @@ struct cmd_entry;
 
 enum {
 	CMD_OPT_PID = 0x1000, CMD_OPT_COMM, CMD_OPT_TIME, CMD_OPT_SORT, CMD_OPT_LIMIT,
-	CMD_OPT_BY,
+	CMD_OPT_BY, CMD_OPT_RAW,
 };
 
 /* Their long options, for a command's option table ("pid" is report's only). */
@@ -26,7 +26,8 @@ enum {
 	{ "time", required_argument, NULL, CMD_OPT_TIME }, \
 	{ "sort", required_argument, NULL, CMD_OPT_SORT }, \
 	{ "limit", required_argument, NULL, CMD_OPT_LIMIT }, \
-	{ "by", required_argument, NULL, CMD_OPT_BY }
+	{ "by", required_argument, NULL, CMD_OPT_BY }, \
+	{ "raw-addresses", no_argument, NULL, CMD_OPT_RAW }
 
 #define CMD_MAX_SELECT 64	/* pids, and names, a selection may list */
 
@@ -38,6 +39,7 @@ struct cmd_tableopts {
 	const char		*sort;
 	const char		*by;
 	long			limit;		/* -1: the recipe's */
+	bool			raw;		/* --raw-addresses */
 };
 
 void cmd_tableopts_init(struct cmd_tableopts *o);

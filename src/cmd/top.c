@@ -32,6 +32,10 @@
 #include "recipe/recipe.h"
 #include "tracefs/session.h"
 
+/* top's bounds on memory: processes with rows of their own, objects followed. */
+#define TOP_MAX_PROCS	4096
+#define TOP_MAX_LIVE	(1U << 18)
+
 struct top {
 	const char		*recipe_name;
 	unsigned long		interval;	/* seconds */
@@ -107,6 +111,7 @@ static int show(struct top *t, bool tty)
 	m.source = src;
 	kms_analysis_scope(t->an, &scope);
 	m.scope = &scope;
+	kms_analysis_folded(t->an, &m.folded_procs, &m.folded_events, &m.untracked);
 	m.duration_s = (kms_now_ns() - t->live.t0) / 1e9;
 	m.events = kms_analysis_events(t->an);
 	m.lost = lost;
@@ -255,8 +260,11 @@ static int setup(struct top *t)
 	if (!t->an)
 		return -1;
 	kms_analysis_set_orders(t->an, t->sc.orders);
+	/* top runs for days: bounded rows and followed objects (kmemscope-top(1)) */
+	kms_analysis_set_bounds(t->an, TOP_MAX_PROCS, TOP_MAX_LIVE);
 	if (kms_analysis_select(t->an, &t->topts.sel) < 0)
 		return -1;
+	kms_analysis_set_raw_addresses(t->an, t->topts.raw);
 	kms_recipe_stack_depths(t->rc, t->an);
 	names = kms_recipe_probe_names(t->rc);
 	ret = names ? kms_analysis_set_probes(t->an, names, t->rc->nr_kprobes) : -1;
@@ -433,6 +441,7 @@ const struct cmd_entry cmd_top_entry = {
 	"  --by KEYS            group --table's table by these keys (e.g. comm,cache)\n"
 	"  -s, --sort COLUMN    sort the tables that have this column by it\n"
 	"  --limit N            at most N rows a table (0: all; --json: all by default)\n"
+	"  --raw-addresses      show call sites without a symbol as kernel addresses\n"
 	"  -p, --pid PID        trace only these processes and their descendants\n"
 	"                       (repeatable, or PID,PID,...)\n"
 	"  --cgroup DIR         trace the tasks of this cgroup (v2, or a v1 hierarchy's\n"
