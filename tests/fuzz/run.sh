@@ -24,6 +24,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/")
 [ "${FUZZ_KEEP_GOING:-0}" = 1 ] && args+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+# CI: a fixed seed and number of runs, so that a run is the same on every
+# machine and load (a random 60 s can meet a library bug the next one does not)
+[ -n "${FUZZ_RUNS:-}" ] && args+=(-seed="${FUZZ_SEED:-1}" -runs="$FUZZ_RUNS")
 # First the inputs that crashed it once (tests/fixtures/corrupt/README).
 reg=("$src"/tests/fixtures/corrupt/fuzz-"$target"-*)
 [ "$target" = tracedat ] && reg+=("$src"/tests/fixtures/corrupt/*.dat)
