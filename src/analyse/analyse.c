@@ -17,8 +17,9 @@ static int init_maps(struct kms_analysis *a)
 {
 	return kms_hmap_init(&a->page_alloc, sizeof(struct pa_key), sizeof(struct cnt2)) ||
 	       kms_hmap_init(&a->page_free, 4, sizeof(struct cnt2)) ||
-	       kms_hmap_init(&a->slab, sizeof(struct sl_key), sizeof(struct sl_val)) ||
+	       kms_hmap_init(&a->slab, sizeof(struct sl_key), 4) ||
 	       kms_hmap_init(&a->live, 8, sizeof(struct live_val)) ||
+	       kms_hmap_init(&a->names, sizeof(struct nm_key), 4) ||
 	       kms_hmap_init(&a->faults, 4, sizeof(struct ft_val)) ||
 	       kms_hmap_init(&a->fmaps, sizeof(struct fm_key), 8) ||
 	       kms_hmap_init(&a->procs, 4, sizeof(struct pi_val)) ||
@@ -82,6 +83,8 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->page_free);
 	kms_hmap_free(&a->slab);
 	kms_hmap_free(&a->live);
+	kms_hmap_free(&a->names);
+	free(a->facts);
 	kms_hmap_free(&a->faults);
 	kms_hmap_free(&a->fmaps);
 	kms_hmap_free(&a->procs);

@@ -35,7 +35,11 @@ struct sl_val { int64_t allocs, frees, live; uint64_t bytes_req, bytes_alloc;
 struct ft_val { uint64_t faults, user, kernel, read, write, exec; };
 struct fm_key { int32_t pid; uint32_t map; };
 struct probe_key { int32_t probe, pid; };
-struct live_val { struct sl_key k; uint64_t req, alloc, ts; int32_t cpu, pad; };
+/* a slab fact: the slab map holds its index (stable, unlike a slot) */
+struct sl_fact { struct sl_key k; struct sl_val v; uint32_t free_fact; uint32_t pad; };	/* free_fact: index + 1 of its frees' fact, 0: not looked up */
+struct live_val { uint64_t req, alloc, ts; uint32_t fact; int32_t cpu; };
+/* a cache name from an event, by its bytes (longer ones go to the string table) */
+struct nm_key { uint32_t len; char s[28]; };
 /* views.c: page requests by order, object lifetimes, /proc snapshot values */
 struct pr_val { uint64_t failed, freed, free_only; };
 struct lt_key { uint32_t cache, bucket; uint64_t call_site; };
@@ -57,8 +61,11 @@ struct kms_analysis {
 	struct strtab		strs;
 	struct kms_hmap		page_alloc;	/* pa_key -> cnt2 */
 	struct kms_hmap		page_free;	/* int32 order -> cnt2 */
-	struct kms_hmap		slab;		/* sl_key -> sl_val */
+	struct kms_hmap		slab;		/* sl_key -> u32 index into facts */
+	struct sl_fact		*facts;		/* the slab facts, in the order first seen */
+	uint32_t		nr_facts, cap_facts;
 	struct kms_hmap		live;		/* u64 ptr -> live_val */
+	struct kms_hmap		names;		/* nm_key -> u32 string id */
 	struct kms_hmap		faults;		/* int32 pid -> ft_val */
 	struct kms_hmap		fmaps;		/* fm_key -> u64 */
 	struct kms_hmap		procs;		/* int32 pid -> pi_val */
@@ -105,6 +112,7 @@ struct kms_analysis {
 	struct pi_val		*last_proc;	/* valid while procs.slots is last_slots */
 	const void		*last_slots;
 	int64_t			kmalloc_ids[16];	/* by class index; 0: not interned yet */
+	int64_t			unknown_id;	/* "?", 0: not interned yet */
 	struct kms_rmaps	*rmaps;		/* recorded maps (rmaps.c), or NULL */
 	bool			raw_addresses;	/* unsymbolised addresses shown as such */
 	unsigned int		max_procs;	/* 0: every process gets its rows */

@@ -5,6 +5,7 @@
  * size class, the objects still live, and call sites symbolised.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyse/internal.h"
@@ -52,31 +53,104 @@ static int64_t kmalloc_class_of_req(struct kms_analysis *a, unsigned long long r
 	return class_id(a, i);
 }
 
+/* The id of a cache name from an event: its bytes are hashed, not compared as a string. */
+static int64_t name_id(struct kms_analysis *a, const char *name, int len)
+{
+	struct nm_key k;
+	uint32_t *id;
+	int64_t v;
+	int added;
+
+	if (len > (int)sizeof(k.s))
+		return kms_intern(&a->strs, name, len);
+	memset(&k, 0, sizeof(k));
+	k.len = len;
+	memcpy(k.s, name, len);
+	id = KMS_HMAP_GET(&a->names, &k, &added);
+	if (!id)
+		return -1;
+	if (added) {
+		v = kms_intern(&a->strs, name, len);
+		if (v < 0) {
+			kms_hmap_del_val(&a->names, id);
+			return -1;
+		}
+		*id = v;
+	}
+	return *id;
+}
+
+/* The index of the fact of key k, added zeroed when new; -1 when out of memory. */
+static int64_t fact_of(struct kms_analysis *a, const struct sl_key *k)
+{
+	uint32_t *ix;
+	int added;
+
+	ix = KMS_HMAP_GET(&a->slab, k, &added);
+	if (!ix)
+		return -1;
+	if (added) {
+		if (a->nr_facts == a->cap_facts) {
+			uint32_t cap = a->cap_facts ? a->cap_facts * 2 : 256;
+			struct sl_fact *n = realloc(a->facts, cap * sizeof(*n));
+
+			if (!n) {
+				kms_hmap_del_val(&a->slab, ix);
+				return -1;
+			}
+			a->facts = n;
+			a->cap_facts = cap;
+		}
+		memset(&a->facts[a->nr_facts], 0, sizeof(a->facts[0]));
+		a->facts[a->nr_facts].k = *k;
+		*ix = a->nr_facts++;
+	}
+	return *ix;
+}
+
+/* The fact that counts the frees of fact i's objects (its cache and name source). */
+static int64_t free_fact_of(struct kms_analysis *a, uint32_t i)
+{
+	struct sl_key fk = { .cache = a->facts[i].k.cache, .src = a->facts[i].k.src, .pid = -1 };
+	int64_t f;
+
+	if (a->facts[i].free_fact)
+		return a->facts[i].free_fact - 1;
+	f = fact_of(a, &fk);
+	if (f >= 0)
+		a->facts[i].free_fact = f + 1;
+	return f;
+}
+
 /* A kmalloc or kmem_cache_alloc: count it, and remember the live object. */
 int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct sl_key k = { .pid = ev->pid, .call_site = ev->call_site };
 	struct sl_val *v;
 	struct live_val *old;
-	int64_t id;
+	int64_t id, fi;
+	int added;
 
 	if (ev->type == KMS_EV_KMALLOC || ev->type == KMS_EV_KMALLOC_NODE) {
 		id = ev->bytes_alloc || !ev->bytes_req ? kmalloc_class(a, ev->bytes_alloc) :
 			kmalloc_class_of_req(a, ev->bytes_req);
 		k.src = SRC_SIZECLASS;
 	} else if (ev->name && ev->name_len) {
-		id = kms_intern(&a->strs, ev->name, ev->name_len);
+		id = name_id(a, ev->name, ev->name_len);
 		k.src = SRC_EVENT;
 	} else {
-		id = kms_intern_str(&a->strs, "?");
+		if (!a->unknown_id)
+			a->unknown_id = kms_intern_str(&a->strs, "?");
+		id = a->unknown_id;
 		k.src = SRC_UNKNOWN;
 	}
 	if (id < 0)
 		return -1;
 	k.cache = id;
-	v = kms_hmap_get(&a->slab, &k, NULL);
-	if (!v)
+	fi = fact_of(a, &k);
+	if (fi < 0)
 		return -1;
+	v = &a->facts[fi].v;
 	v->allocs++;
 	v->bytes_req += ev->bytes_req;
 	v->bytes_alloc += ev->bytes_alloc;
@@ -84,21 +158,18 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 		v->cross_node++;
 	if (!ev->ptr)	/* a kprobe without the address: its free cannot be matched */
 		return 0;
-	if (a->max_live && a->live.len >= a->max_live && !kms_hmap_find(&a->live, &ev->ptr)) {
+	if (a->max_live && a->live.len >= a->max_live && !KMS_HMAP_FIND(&a->live, &ev->ptr)) {
 		a->untracked++;	/* bounded: counted, not followed to its free */
 		return 0;
 	}
 	v->live++;
-	old = kms_hmap_get(&a->live, &ev->ptr, NULL);
+	old = KMS_HMAP_GET(&a->live, &ev->ptr, &added);
 	if (!old)
 		return -1;
-	if (old->alloc || old->k.call_site) {	/* its free was not seen */
-		struct sl_val *ov = kms_hmap_find(&a->slab, &old->k);
-
-		if (ov)
-			ov->live--;
-	}
-	old->k = k;
+	/* its free was not seen */
+	if (!added && (old->alloc || a->facts[old->fact].k.call_site))
+		a->facts[old->fact].v.live--;
+	old->fact = fi;
 	old->req = ev->bytes_req;
 	old->alloc = ev->bytes_alloc;
 	old->ts = ev->ts;
@@ -106,7 +177,6 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	return 0;
 }
 
-/* A kfree or kmem_cache_free: the object is no longer live. */
 /*
  * A free that is not counted (another task's, outside the scope or the
  * selection) of an object whose allocation was counted: the object's life
@@ -115,71 +185,76 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 int kms_slab_free_counted(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	if ((ev->type != KMS_EV_KFREE && ev->type != KMS_EV_CACHE_FREE) || !ev->ptr ||
-	    !kms_hmap_find(&a->live, &ev->ptr))
+	    !KMS_HMAP_FIND(&a->live, &ev->ptr))
 		return 0;
 	return kms_slab_free(a, ev);
 }
 
+/* A live object's free: its fact's live count, the name it learns, its lifetime. */
+static int64_t free_live(struct kms_analysis *a, const struct kms_ev *ev, struct live_val *lk)
+{
+	uint32_t ai = lk->fact;
+	struct sl_key k = a->facts[ai].k;
+	struct sl_val *v = &a->facts[ai].v;
+	int64_t id, fi = ai;
+
+	v->live--;
+	/* An unnamed cache alloc learns its name from the free (>= 5.12). */
+	if (k.src == SRC_UNKNOWN && ev->name && ev->name_len) {
+		struct sl_val *nv;
+
+		id = name_id(a, ev->name, ev->name_len);
+		k.cache = id;
+		k.src = SRC_INFERRED;
+		fi = fact_of(a, &k);
+		if (id < 0 || fi < 0)
+			return -1;
+		v = &a->facts[ai].v;	/* the facts may have moved */
+		nv = &a->facts[fi].v;
+		v->allocs--;
+		v->bytes_req -= lk->req;
+		v->bytes_alloc -= lk->alloc;
+		nv->allocs++;
+		nv->bytes_req += lk->req;
+		nv->bytes_alloc += lk->alloc;
+		v = nv;
+	}
+	if (ev->cpu != lk->cpu)
+		v->cross_cpu++;	/* freed on another CPU than it was allocated on */
+	if (kms_slab_life_add(a, k.cache, k.call_site, ev->ts - lk->ts) < 0)
+		return -1;
+	kms_hmap_del_val(&a->live, lk);
+	return free_fact_of(a, fi);
+}
+
+/* A kfree or kmem_cache_free: the object is no longer live. */
 int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct sl_key fk = { .pid = -1 };
 	struct live_val *lk;
-	struct sl_val *v;
-	int64_t id;
+	int64_t id, fi;
 
 	if (!ev->ptr)
 		return 0;
-	lk = kms_hmap_find(&a->live, &ev->ptr);
+	lk = KMS_HMAP_FIND(&a->live, &ev->ptr);
 	if (lk) {
-		struct sl_key k = lk->k;
-
-		v = kms_hmap_find(&a->slab, &k);
-		if (v)
-			v->live--;
-		/* An unnamed cache alloc learns its name from the free (>= 5.12). */
-		if (k.src == SRC_UNKNOWN && ev->name && ev->name_len && v) {
-			struct sl_val *nv;
-
-			id = kms_intern(&a->strs, ev->name, ev->name_len);
-			k.cache = id;
-			k.src = SRC_INFERRED;
-			nv = kms_hmap_get(&a->slab, &k, NULL);
-			if (id < 0 || !nv)
-				return -1;
-			/* the insertion may have moved the old fact */
-			v = kms_hmap_find(&a->slab, &lk->k);
-			v->allocs--;
-			v->bytes_req -= lk->req;
-			v->bytes_alloc -= lk->alloc;
-			nv->allocs++;
-			nv->bytes_req += lk->req;
-			nv->bytes_alloc += lk->alloc;
-			v = nv;
-		}
-		if (ev->cpu != lk->cpu && v)
-			v->cross_cpu++;	/* freed on another CPU than it was allocated on */
-		if (kms_slab_life_add(a, k.cache, k.call_site, ev->ts - lk->ts) < 0)
-			return -1;
-		fk.cache = k.cache;
-		fk.src = k.src;
-		kms_hmap_del(&a->live, &ev->ptr);
-	} else if (ev->name && ev->name_len) {
-		id = kms_intern(&a->strs, ev->name, ev->name_len);
-		if (id < 0)
-			return -1;
-		fk.cache = id;
-		fk.src = SRC_EVENT;
+		fi = free_live(a, ev, lk);
 	} else {
-		id = kms_intern_str(&a->strs, "kmalloc-?");
+		if (ev->name && ev->name_len) {
+			id = name_id(a, ev->name, ev->name_len);
+			fk.src = SRC_EVENT;
+		} else {
+			id = class_id(a, KMS_ARRAY_SIZE(kmalloc_sizes) + 1);	/* "kmalloc-?" */
+			fk.src = SRC_UNKNOWN;
+		}
 		if (id < 0)
 			return -1;
 		fk.cache = id;
-		fk.src = SRC_UNKNOWN;
+		fi = fact_of(a, &fk);
 	}
-	v = kms_hmap_get(&a->slab, &fk, NULL);
-	if (!v)
+	if (fi < 0)
 		return -1;
-	v->frees++;
+	a->facts[fi].v.frees++;
 	return 0;
 }
 
@@ -218,7 +293,7 @@ static int emit_slab(struct kms_proj *p, bool with_frees)
 
 	while (kms_hmap_next(&a->slab, &pos, &kp, &vp)) {
 		const struct sl_key *k = kp;
-		const struct sl_val *v = vp;
+		const struct sl_val *v = &a->facts[*(const uint32_t *)vp].v;
 		int64_t f[KMS_SLOT__MAX] = { 0 };
 
 		if (!with_frees && !v->allocs)

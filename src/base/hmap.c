@@ -13,58 +13,10 @@
 #define SLOT(m, i) ((m)->slots + (i) * (m)->slot_size)
 #define HASH(m, s) (*(uint32_t *)((s) + (m)->used_off))
 
-/* The final mix of a 64-bit value (MurmurHash3's fmix64). */
-static inline uint64_t fmix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 /* A 64-bit hash of n bytes, a word at a time, then a final mix. */
 uint64_t kms_hash(const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	uint32_t x;
-
-	for (; n >= 8; b += 8, n -= 8) {
-		memcpy(&w, b, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (n >= 4) {
-		memcpy(&x, b, 4);
-		h = (h ^ x) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-		b += 4;
-		n -= 4;
-	}
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ULL;
-	return fmix64(h);
-}
-
-/* Whether two keys of n bytes are equal; 4 and 8 bytes without a call. */
-static inline int key_eq(const void *a, const void *b, size_t n)
-{
-	uint64_t x, y;
-	uint32_t u, v;
-
-	if (n == 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		return x == y;
-	}
-	if (n == 4) {
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		return u == v;
-	}
-	return !memcmp(a, b, n);
+	return kms_hash_inline(p, n);
 }
 
 /* An empty map of fixed-size keys and values; -1 when out of memory. */
@@ -89,43 +41,10 @@ void kms_hmap_free(struct kms_hmap *m)
 	m->cap = m->len = 0;
 }
 
-/* The stored form of a key's hash: never 0, which marks a free slot. */
-static inline uint32_t slot_hash(const struct kms_hmap *m, const void *key)
+/* The slot of key, or the free slot where it would go (linear probing). */
+static size_t probe(const struct kms_hmap *m, const void *key, int *found)
 {
-	uint64_t w;
-	uint32_t x;
-
-	/* the common pid and pointer keys: one mix, no loop */
-	if (m->key_size == 8) {
-		memcpy(&w, key, 8);
-		return (uint32_t)fmix64(w ^ 0x9e3779b97f4a7c15ULL) | 1;
-	}
-	if (m->key_size == 4) {
-		memcpy(&x, key, 4);
-		return (uint32_t)fmix64(x ^ 0x9e3779b97f4a7c15ULL) | 1;
-	}
-	return (uint32_t)kms_hash(key, m->key_size) | 1;
-}
-
-/* The slot of key (hash h), or the free slot where it would go (linear probing). */
-static size_t probe(const struct kms_hmap *m, const void *key, uint32_t h, int *found)
-{
-	size_t i = h & (m->cap - 1);
-
-	for (;;) {
-		unsigned char *s = SLOT(m, i);
-		uint32_t sh = HASH(m, s);
-
-		if (!sh) {
-			*found = 0;
-			return i;
-		}
-		if (sh == h && key_eq(s, key, m->key_size)) {
-			*found = 1;
-			return i;
-		}
-		i = (i + 1) & (m->cap - 1);
-	}
+	return kms_hmap_probe(m, key, m->key_size, kms_hmap_hash(key, m->key_size), found);
 }
 
 /* Double the slots and re-insert every entry by its stored hash. */
@@ -156,14 +75,14 @@ static int grow(struct kms_hmap *m)
 /* The value of key, added zeroed when missing; NULL when out of memory. */
 void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added)
 {
-	uint32_t h = slot_hash(m, key);
+	uint32_t h = kms_hmap_hash(key, m->key_size);
 	unsigned char *s;
 	size_t i;
 	int found;
 
 	if ((m->len + 1) * 2 > m->cap && grow(m) < 0)	/* at most half full: short probes */
 		return NULL;
-	i = probe(m, key, h, &found);
+	i = kms_hmap_probe(m, key, m->key_size, h, &found);
 	s = SLOT(m, i);
 	if (added)
 		*added = !found;
@@ -184,22 +103,17 @@ void *kms_hmap_find(const struct kms_hmap *m, const void *key)
 
 	if (!m->slots)
 		return NULL;
-	i = probe(m, key, slot_hash(m, key), &found);
+	i = probe(m, key, &found);
 	return found ? SLOT(m, i) + m->val_off : NULL;
 }
 
-/* Remove key; 0 when it was there, -1 when not. */
-int kms_hmap_del(struct kms_hmap *m, const void *key)
+/* Remove the entry of slot i, shifting back the following ones of its cluster. */
+static void del_slot(struct kms_hmap *m, size_t i)
 {
-	size_t i, j, k;
-	int found;
+	size_t j, k;
 
-	i = probe(m, key, slot_hash(m, key), &found);
-	if (!found)
-		return -1;
 	HASH(m, SLOT(m, i)) = 0;
 	m->len--;
-	/* Shift back the following entries of the cluster. */
 	for (j = (i + 1) & (m->cap - 1); HASH(m, SLOT(m, j)); j = (j + 1) & (m->cap - 1)) {
 		k = HASH(m, SLOT(m, j)) & (m->cap - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
@@ -208,7 +122,25 @@ int kms_hmap_del(struct kms_hmap *m, const void *key)
 			i = j;
 		}
 	}
+}
+
+/* Remove key; 0 when it was there, -1 when not. */
+int kms_hmap_del(struct kms_hmap *m, const void *key)
+{
+	size_t i;
+	int found;
+
+	i = probe(m, key, &found);
+	if (!found)
+		return -1;
+	del_slot(m, i);
 	return 0;
+}
+
+/* Remove the entry of a value found in the map (no slot has moved since). */
+void kms_hmap_del_val(struct kms_hmap *m, void *val)
+{
+	del_slot(m, ((unsigned char *)val - m->val_off - m->slots) / m->slot_size);
 }
 
 /* The next entry from *pos on; 0 at the end. */

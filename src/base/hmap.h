@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct kms_hmap {
 	size_t		key_size, val_size, slot_size;
@@ -28,7 +29,154 @@ void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added);
 void *kms_hmap_find(const struct kms_hmap *m, const void *key);
 /* Remove key; returns 0 if it was present. */
 int kms_hmap_del(struct kms_hmap *m, const void *key);
+/* Remove the entry whose value val is (from a get or find, no insertion since). */
+void kms_hmap_del_val(struct kms_hmap *m, void *val);
 /* Iterate: pass *pos = 0 first; returns 0 at the end. */
 int kms_hmap_next(const struct kms_hmap *m, size_t *pos, const void **key, void **val);
+
+/*
+ * The same operations inlined for the hot path, for keys of a size the
+ * compiler knows: KMS_HMAP_GET(m, &key, &added), KMS_HMAP_FIND(m, &key)
+ * take the key's size from its type (which must be the map's key size; a
+ * map of another size takes the calls above). The hash, and so the order
+ * of the slots, is the same.
+ */
+#define KMS_HMAP_INLINE	static inline __attribute__((always_inline))
+
+/* The final mix of a 64-bit value (MurmurHash3's fmix64). */
+KMS_HMAP_INLINE uint64_t kms_fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* kms_hash() of n bytes, unrolled where n is a constant. */
+KMS_HMAP_INLINE uint64_t kms_hash_inline(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	uint32_t x;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (n >= 4) {
+		memcpy(&x, b, 4);
+		h = (h ^ x) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		b += 4;
+		n -= 4;
+	}
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return kms_fmix64(h);
+}
+
+/* The stored form of a key's hash: never 0, which marks a free slot. */
+KMS_HMAP_INLINE uint32_t kms_hmap_hash(const void *key, size_t n)
+{
+	uint64_t w;
+	uint32_t x;
+
+	/* the common pid and pointer keys: one mix, no loop */
+	if (n == 8) {
+		memcpy(&w, key, 8);
+		return (uint32_t)kms_fmix64(w ^ 0x9e3779b97f4a7c15ULL) | 1;
+	}
+	if (n == 4) {
+		memcpy(&x, key, 4);
+		return (uint32_t)kms_fmix64(x ^ 0x9e3779b97f4a7c15ULL) | 1;
+	}
+	return (uint32_t)kms_hash_inline(key, n) | 1;
+}
+
+/* Whether two keys of n bytes are equal; word compares where n is a constant. */
+KMS_HMAP_INLINE int kms_hmap_key_eq(const void *a, const void *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n == 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		return x == y;
+	}
+	if (n == 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		return u == v;
+	}
+	return !memcmp(a, b, n);
+}
+
+/* The slot index of key (hash h), or of the free slot where it would go. */
+KMS_HMAP_INLINE size_t kms_hmap_probe(const struct kms_hmap *m, const void *key, size_t n,
+				      uint32_t h, int *found)
+{
+	size_t mask = m->cap - 1, i = h & mask;
+
+	for (;;) {
+		const unsigned char *s = m->slots + i * m->slot_size;
+		uint32_t sh;
+
+		memcpy(&sh, s + m->used_off, 4);
+		if (!sh) {
+			*found = 0;
+			return i;
+		}
+		if (sh == h && kms_hmap_key_eq(s, key, n)) {
+			*found = 1;
+			return i;
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+/* kms_hmap_find() for a key of n bytes. */
+KMS_HMAP_INLINE void *kms_hmap_find_n(const struct kms_hmap *m, const void *key, size_t n)
+{
+	size_t i;
+	int found;
+
+	if (n != m->key_size)
+		return kms_hmap_find(m, key);
+	if (!m->slots)
+		return NULL;
+	i = kms_hmap_probe(m, key, n, kms_hmap_hash(key, n), &found);
+	return found ? m->slots + i * m->slot_size + m->val_off : NULL;
+}
+
+/* kms_hmap_get() for a key of n bytes; growing takes the call. */
+KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *added, size_t n)
+{
+	unsigned char *s;
+	uint32_t h;
+	size_t i;
+	int found;
+
+	if (n != m->key_size || (m->len + 1) * 2 > m->cap)
+		return kms_hmap_get(m, key, added);
+	h = kms_hmap_hash(key, n);
+	i = kms_hmap_probe(m, key, n, h, &found);
+	s = m->slots + i * m->slot_size;
+	if (added)
+		*added = !found;
+	if (!found) {
+		memcpy(s + m->used_off, &h, 4);
+		memcpy(s, key, n);
+		memset(s + m->val_off, 0, m->val_size);
+		m->len++;
+	}
+	return s + m->val_off;
+}
+
+#define KMS_HMAP_GET(m, key, added)	kms_hmap_get_n((m), (key), (added), sizeof(*(key)))
+#define KMS_HMAP_FIND(m, key)		kms_hmap_find_n((m), (key), sizeof(*(key)))
 
 #endif
