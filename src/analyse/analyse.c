@@ -147,17 +147,15 @@ unsigned long long kms_analysis_events(const struct kms_analysis *a)
 	return a->events;
 }
 
-/* First sight of a pid: remember its comm and, live, its memory. */
-struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid)
+/* kms_proc_seen() past its shortcut: the process map, and a new pid's comm and memory. */
+struct pi_val *kms_proc_seen_map(struct kms_analysis *a, int pid)
 {
 	const char *comm = NULL;
 	struct pi_val *p;
 	int32_t key = pid;
 	int added;
 
-	if (a->last_proc && a->last_pid == pid && a->last_slots == a->procs.slots)
-		return a->last_proc;	/* entries move only when the map grows */
-	p = kms_hmap_get(&a->procs, &key, &added);
+	p = KMS_HMAP_GET(&a->procs, &key, &added);
 	if (p) {
 		a->last_pid = pid;
 		a->last_proc = p;

@@ -25,7 +25,7 @@ static bool user_address(const struct kms_analysis *a, uint64_t addr)
 int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	int32_t pid = ev->pid;
-	struct ft_val *v = kms_hmap_get(&a->faults, &pid, NULL);
+	struct ft_val *v = KMS_HMAP_GET(&a->faults, &pid, NULL);
 
 	if (!v)
 		return -1;
@@ -68,7 +68,7 @@ int kms_rss_stat_add(struct kms_analysis *a, const struct kms_ev *ev)
 
 	if (!ev->curr || ev->member < 0 || ev->member >= 4)
 		return 0;
-	r = kms_hmap_get(&a->rss, &id, NULL);
+	r = KMS_HMAP_GET(&a->rss, &id, NULL);
 	if (!r)
 		return -1;
 	r->pid = ev->pid;

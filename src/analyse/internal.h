@@ -155,7 +155,15 @@ int64_t kms_intern(struct strtab *t, const char *s, size_t len);
 int64_t kms_intern_str(struct strtab *t, const char *s);
 
 /* analyse.c: processes */
-struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid);
+struct pi_val *kms_proc_seen_map(struct kms_analysis *a, int pid);
+
+/* First sight of a pid: remember its comm and, live, its memory (kms_proc_seen_map). */
+static inline struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid)
+{
+	if (a->last_proc && a->last_pid == pid && a->last_slots == a->procs.slots)
+		return a->last_proc;	/* entries move only when the map grows */
+	return kms_proc_seen_map(a, pid);
+}
 int64_t kms_comm_of(struct kms_analysis *a, int32_t pid);
 
 /* project.c */

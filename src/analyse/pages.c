@@ -83,11 +83,11 @@ int kms_pages_add(struct kms_analysis *a, const struct kms_ev *ev)
 		struct pa_key k = { .pid = ev->pid, .order = ev->order,
 				    .mt = ev->migratetype, .gfp = ev->gfp };
 
-		c = kms_hmap_get(&a->page_alloc, &k, NULL);
+		c = KMS_HMAP_GET(&a->page_alloc, &k, NULL);
 	} else {
 		int32_t order = ev->order;
 
-		c = kms_hmap_get(&a->page_free, &order, NULL);
+		c = KMS_HMAP_GET(&a->page_free, &order, NULL);
 	}
 	if (!c)
 		return -1;

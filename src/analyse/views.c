@@ -88,7 +88,7 @@ int kms_slab_life_add(struct kms_analysis *a, uint32_t cache, uint64_t call_site
 	uint64_t *n;
 
 	k.bucket = log2_bucket(ns > 0 ? ns : 0);
-	n = kms_hmap_get(&a->slab_life, &k, NULL);
+	n = KMS_HMAP_GET(&a->slab_life, &k, NULL);
 	if (!n)
 		return -1;
 	(*n)++;
@@ -174,29 +174,29 @@ int kms_page_req_add(struct kms_analysis *a, const struct kms_ev *ev)
 	}
 	if (ev->type == KMS_EV_PAGE_ALLOC) {
 		if (failed_pfn(a, pfn)) {
-			r = kms_hmap_get(&a->page_req, &order, NULL);
+			r = KMS_HMAP_GET(&a->page_req, &order, NULL);
 			if (!r)
 				return -1;
 			r->failed++;
 			return 0;
 		}
 		if (a->max_live && a->page_live.len >= a->max_live &&
-		    !kms_hmap_find(&a->page_live, &pfn)) {
+		    !KMS_HMAP_FIND(&a->page_live, &pfn)) {
 			a->untracked++;
 			return 0;
 		}
-		held = kms_hmap_get(&a->page_live, &pfn, &added);
+		held = KMS_HMAP_GET(&a->page_live, &pfn, &added);
 		if (!held)
 			return -1;
 		*held = order;	/* a pfn allocated again without a seen free: the latest */
 		return 0;
 	}
-	held = kms_hmap_find(&a->page_live, &pfn);
+	held = KMS_HMAP_FIND(&a->page_live, &pfn);
 	if (held) {
 		order = *held;
-		kms_hmap_del(&a->page_live, &pfn);
+		kms_hmap_del_val(&a->page_live, held);
 	}
-	r = kms_hmap_get(&a->page_req, &order, NULL);
+	r = KMS_HMAP_GET(&a->page_req, &order, NULL);
 	if (!r)
 		return -1;
 	if (held)

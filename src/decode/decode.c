@@ -18,10 +18,13 @@
 struct num_op {
 	uint16_t	off;
 	uint8_t		size;		/* 1, 2, 4 or 8 bytes in the record; others read as 0 */
-	uint8_t		is_signed;
-	uint8_t		dst_size;	/* 4 or 8 bytes in struct kms_ev */
+	uint8_t		kind;		/* OP_KIND(size, signed, dst_size): one switch case a copy */
 	uint16_t	dst;
 };
+
+/* A copy's kind: the field's size and signedness, and its size in struct kms_ev (4 or 8). */
+#define OP_KIND(size, sgn, dst8) (((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : \
+				  (size) == 8 ? 3 : 4) << 2 | (sgn) << 1 | (dst8))
 
 struct ev_desc {
 	enum kms_ev_type		type;
@@ -32,6 +35,7 @@ struct ev_desc {
 	/* resolved once: the fields this type has, and its event before them */
 	struct num_op			ops[KMS_F__MAX];
 	int				nr_ops;
+	unsigned int			ops_end;	/* records this long hold every field */
 	struct kms_ev			tmpl;
 };
 
@@ -56,6 +60,7 @@ static void compile_desc(struct ev_desc *d)
 	int f;
 
 	d->nr_ops = 0;
+	d->ops_end = 0;
 	for (f = 0; f < KMS_F__MAX; f++) {
 		const struct tep_format_field *fld = d->f[f];
 		struct num_op *op = &d->ops[d->nr_ops];
@@ -64,9 +69,11 @@ static void compile_desc(struct ev_desc *d)
 			continue;
 		op->off = fld->offset;
 		op->size = fld->size;
-		op->is_signed = !!(fld->flags & TEP_FIELD_IS_SIGNED);
+		op->kind = OP_KIND(fld->size, !!(fld->flags & TEP_FIELD_IS_SIGNED),
+				   num_dst[f].size == 8);
 		op->dst = num_dst[f].dst - 1;
-		op->dst_size = num_dst[f].size;
+		if ((unsigned int)op->off + op->size > d->ops_end)
+			d->ops_end = op->off + op->size;
 		d->nr_ops++;
 	}
 	memset(&d->tmpl, 0, sizeof(d->tmpl));
@@ -292,15 +299,37 @@ static void decode_process(const struct ev_desc *desc, const struct tep_record *
 	}
 }
 
+/*
+ * One copy case pair: a field of size bytes (signed: sign-extended through
+ * S) into a 4-byte or an 8-byte member of struct kms_ev.
+ */
+#define NUM_COPY(size, sgn, U, S)						\
+	case OP_KIND(size, sgn, 0): {						\
+		U x; uint32_t w;						\
+		memcpy(&x, p, size);						\
+		w = (uint32_t)(unsigned long long)(S)x;			\
+		memcpy(dst, &w, 4);						\
+		break;								\
+	}									\
+	case OP_KIND(size, sgn, 1): {						\
+		U x; unsigned long long v;					\
+		memcpy(&x, p, size);						\
+		v = (unsigned long long)(S)x;					\
+		memcpy(dst, &v, 8);						\
+		break;								\
+	}
+
 /* Decode one record through the id table. */
 int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	       struct kms_ev *ev)
 {
 	const struct ev_desc *desc;
 	const void *data = rec->data;
+	const struct num_op *op, *end;
 	unsigned short id;
+	unsigned int size;
+	bool short_rec;
 	int32_t pid;
-	int i;
 
 	if (rec->size < 8)
 		return 0;
@@ -312,26 +341,25 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	ev->cpu = rec->cpu;
 	memcpy(&pid, (const char *)data + 4, 4);
 	ev->pid = pid;
-	for (i = 0; i < desc->nr_ops; i++) {
-		const struct num_op *op = &desc->ops[i];
+	size = rec->size;
+	short_rec = desc->ops_end > size;
+	for (op = desc->ops, end = op + desc->nr_ops; op < end; op++) {
 		const unsigned char *p = (const unsigned char *)data + op->off;
-		unsigned long long v;
+		char *dst = (char *)ev + op->dst;
 
-		if (op->off + op->size > (unsigned int)rec->size)
+		if (short_rec && op->off + op->size > size)
 			continue;	/* a short record: the field stays absent */
-		switch (op->size) {
-		case 1: { uint8_t x = *p; v = op->is_signed ? (unsigned long long)(int8_t)x : x; break; }
-		case 2: { uint16_t x; memcpy(&x, p, 2); v = op->is_signed ? (unsigned long long)(int16_t)x : x; break; }
-		case 4: { uint32_t x; memcpy(&x, p, 4); v = op->is_signed ? (unsigned long long)(int32_t)x : x; break; }
-		case 8: memcpy(&v, p, 8); break;
-		default: v = 0;
-		}
-		if (op->dst_size == 8)
-			memcpy((char *)ev + op->dst, &v, 8);
-		else {
-			uint32_t w = v;
-
-			memcpy((char *)ev + op->dst, &w, 4);
+		switch (op->kind) {
+		NUM_COPY(1, 0, uint8_t, uint8_t)
+		NUM_COPY(1, 1, uint8_t, int8_t)
+		NUM_COPY(2, 0, uint16_t, uint16_t)
+		NUM_COPY(2, 1, uint16_t, int16_t)
+		NUM_COPY(4, 0, uint32_t, uint32_t)
+		NUM_COPY(4, 1, uint32_t, int32_t)
+		NUM_COPY(8, 0, uint64_t, uint64_t)
+		NUM_COPY(8, 1, uint64_t, uint64_t)
+		default:	/* other sizes read as 0 */
+			memset(dst, 0, op->kind & 1 ? 8 : 4);
 		}
 	}
 	if (desc->f[KMS_F_NAME])
