@@ -396,12 +396,18 @@ int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn f
 	for (i = m->nheap / 2 - 1; i >= 0; i--)
 		sift_down(m, i);
 	while (m->nheap) {
-		struct mm_cpu *c = &m->cpus[m->heap[0]];
+		int top = m->heap[0], next = -1;
+		struct mm_cpu *c = &m->cpus[top];
 
-		ret = deliver(f, &c->rec, fn, ctx);
-		if (ret < 0)
-			return -1;	/* fn's error stands */
-		r = next_record(m, c);
+		/* the top CPU runs until it passes the earliest of the others (a child of the top) */
+		if (m->nheap > 1)
+			next = m->nheap > 2 && before(m, m->heap[2], m->heap[1]) ? m->heap[2] : m->heap[1];
+		do {
+			ret = deliver(f, &c->rec, fn, ctx);
+			if (ret < 0)
+				return -1;	/* fn's error stands */
+			r = next_record(m, c);
+		} while (r > 0 && (next < 0 || before(m, top, next)));
 		if (r < 0)
 			return -1;
 		if (!r)

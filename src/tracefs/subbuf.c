@@ -18,69 +18,6 @@ void kms_subbuf_iter_init(struct kms_subbuf_iter *it, const void *page,
 	it->ts = sb->ts;
 }
 
-/* Step over time records and padding to the next data record. */
-int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
-		    unsigned int *len, unsigned long long *ts)
-{
-	unsigned int type_len, size, plen;
-	uint32_t hdr, arr;
-
-	while (it->off + 4 <= it->len) {
-		const unsigned char *p = it->data + it->off;
-		unsigned int left = it->len - it->off;
-
-		memcpy(&hdr, p, 4);
-		type_len = hdr & 0x1f;
-		if (type_len == 0 || type_len == 29 || type_len >= 30) {
-			if (left < 8)
-				return -1;
-			memcpy(&arr, p + 4, 4);
-		}
-		switch (type_len) {
-		case 29:	/* padding; a zero delta pads the rest of the page */
-			if ((hdr >> 5) == 0)
-				return 0;
-			if (arr > left - 4)	/* (4 + arr would wrap) */
-				return -1;
-			size = 4 + arr;
-			it->ts += hdr >> 5;
-			break;
-		case 30:	/* time extend */
-			it->ts += ((unsigned long long)arr << 27) + (hdr >> 5);
-			size = 8;
-			break;
-		case 31:	/* absolute time stamp, upper bits from the page */
-			it->ts = (it->ts & ~((1ULL << 59) - 1)) |
-				 ((((unsigned long long)arr << 27) | (hdr >> 5)) & ((1ULL << 59) - 1));
-			size = 8;
-			break;
-		default:
-			if (type_len == 0) {
-				if (arr < 4 || arr - 4 > left - 8)
-					return -1;
-				plen = arr - 4;
-				size = 8 + ((plen + 3) & ~3U);
-				*payload = p + 8;
-			} else {
-				plen = type_len * 4;
-				size = 4 + plen;
-				*payload = p + 4;
-			}
-			if (size > left)
-				return -1;
-			it->ts += hdr >> 5;
-			it->off += size;
-			*len = plen;
-			*ts = it->ts;
-			return 1;
-		}
-		if (size > left)
-			return -1;
-		it->off += size;
-	}
-	return 0;
-}
-
 /* Count the data records of a page, and by event id when asked. */
 static int count_records(const void *page, int long_size, const struct kms_subbuf *sb,
 			 unsigned long long *by_id)
