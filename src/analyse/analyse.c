@@ -237,7 +237,7 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	 * stacks.c pairs each kernel_stack with the event before it on its CPU:
 	 * it sees every event, and adds the stacks of counted ones only.
 	 */
-	if (kms_stacks_add(a, ev, counted) < 0)
+	if (!a->no_stacks && kms_stacks_add(a, ev, counted) < 0)	/* no_stacks: it returns at once */
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (!counted) {
 		if (!in_scope)

@@ -83,7 +83,7 @@ static struct kms_rmaps *rmaps(struct kms_analysis *a)
 /* The process's entry, made on first sight; NULL when out of memory. */
 static struct rm_proc *proc(struct kms_rmaps *m, int32_t pid)
 {
-	struct rm_proc *p = kms_hmap_get(&m->procs, &pid, NULL);
+	struct rm_proc *p = KMS_HMAP_GET(&m->procs, &pid, NULL);
 
 	if (p && !p->seen) {
 		p->pending = -1;
@@ -96,7 +96,7 @@ static struct rm_proc *proc(struct kms_rmaps *m, int32_t pid)
 static int count(struct kms_analysis *a, int32_t pid, int64_t name)
 {
 	struct fm_key k = { .pid = pid, .map = (uint32_t)name };
-	uint64_t *n = kms_hmap_get(&a->fmaps, &k, NULL);
+	uint64_t *n = KMS_HMAP_GET(&a->fmaps, &k, NULL);
 
 	if (!n)
 		return -1;
@@ -136,10 +136,11 @@ int kms_rmaps_fault(struct kms_analysis *a, int32_t pid, uint64_t addr)
 		if (!m)
 			return -1;
 	}
-	p = kms_hmap_find(&m->procs, &pid);
+	p = KMS_HMAP_FIND(&m->procs, &pid);
 	if (p && p->alias)
 		owner = p->alias;
-	p = proc(m, owner);
+	if (!p || p->alias || !p->seen)	/* else proc() would return p as it is */
+		p = proc(m, owner);
 	if (!p)
 		return -1;
 	if (p->valid && (name = lookup(p, addr)) >= 0)
