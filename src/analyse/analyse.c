@@ -20,6 +20,7 @@ static int init_maps(struct kms_analysis *a)
 	       kms_hmap_init(&a->slab, sizeof(struct sl_key), 4) ||
 	       kms_hmap_init(&a->live, 8, sizeof(struct live_val)) ||
 	       kms_hmap_init(&a->names, sizeof(struct nm_key), 4) ||
+	       kms_hmap_init(&a->alloc_facts, sizeof(struct ac_key), 4) ||
 	       kms_hmap_init(&a->faults, 4, sizeof(struct ft_val)) ||
 	       kms_hmap_init(&a->fmaps, sizeof(struct fm_key), 8) ||
 	       kms_hmap_init(&a->procs, 4, sizeof(struct pi_val)) ||
@@ -84,6 +85,7 @@ void kms_analysis_free(struct kms_analysis *a)
 	kms_hmap_free(&a->slab);
 	kms_hmap_free(&a->live);
 	kms_hmap_free(&a->names);
+	kms_hmap_free(&a->alloc_facts);
 	free(a->facts);
 	kms_hmap_free(&a->faults);
 	kms_hmap_free(&a->fmaps);

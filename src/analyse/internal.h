@@ -40,6 +40,8 @@ struct sl_fact { struct sl_key k; struct sl_val v; uint32_t free_fact; uint32_t 
 struct live_val { uint64_t req, alloc, ts; uint32_t fact; int32_t cpu; };
 /* a cache name from an event, by its bytes (longer ones go to the string table) */
 struct nm_key { uint32_t len; char s[28]; };
+/* a named cache's allocation: its name's bytes, process and call site (-> its fact) */
+struct ac_key { struct nm_key name; int32_t pid; uint32_t pad; uint64_t call_site; };
 /* views.c: page requests by order, object lifetimes, /proc snapshot values */
 struct pr_val { uint64_t failed, freed, free_only; };
 struct lt_key { uint32_t cache, bucket; uint64_t call_site; };
@@ -66,6 +68,7 @@ struct kms_analysis {
 	uint32_t		nr_facts, cap_facts;
 	struct kms_hmap		live;		/* u64 ptr -> live_val */
 	struct kms_hmap		names;		/* nm_key -> u32 string id */
+	struct kms_hmap		alloc_facts;	/* ac_key -> u32 index into facts */
 	struct kms_hmap		faults;		/* int32 pid -> ft_val */
 	struct kms_hmap		fmaps;		/* fm_key -> u64 */
 	struct kms_hmap		procs;		/* int32 pid -> pi_val */

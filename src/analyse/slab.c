@@ -108,6 +108,44 @@ static int64_t fact_of(struct kms_analysis *a, const struct sl_key *k)
 	return *ix;
 }
 
+/*
+ * The fact of a named cache's allocation (k: its key but the cache): found
+ * by the name's bytes, the process and the call site together, one probe.
+ */
+static int64_t named_fact(struct kms_analysis *a, const struct kms_ev *ev, struct sl_key *k)
+{
+	struct ac_key ak;
+	uint32_t *ix;
+	int64_t fi;
+	int added;
+
+	if (ev->name_len > (int)sizeof(ak.name.s)) {
+		k->cache = name_id(a, ev->name, ev->name_len);
+		return (int32_t)k->cache < 0 ? -1 : fact_of(a, k);
+	}
+	memset(&ak, 0, sizeof(ak));
+	ak.name.len = ev->name_len;
+	memcpy(ak.name.s, ev->name, ev->name_len);
+	ak.pid = k->pid;
+	ak.call_site = k->call_site;
+	ix = KMS_HMAP_GET(&a->alloc_facts, &ak, &added);
+	if (!ix)
+		return -1;
+	if (!added)
+		return *ix;
+	fi = name_id(a, ev->name, ev->name_len);
+	if (fi >= 0) {
+		k->cache = fi;
+		fi = fact_of(a, k);
+	}
+	if (fi < 0) {
+		kms_hmap_del_val(&a->alloc_facts, ix);
+		return -1;
+	}
+	*ix = fi;
+	return fi;
+}
+
 /* The fact that counts the frees of fact i's objects (its cache and name source). */
 static int64_t free_fact_of(struct kms_analysis *a, uint32_t i)
 {
@@ -136,7 +174,7 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 			kmalloc_class_of_req(a, ev->bytes_req);
 		k.src = SRC_SIZECLASS;
 	} else if (ev->name && ev->name_len) {
-		id = name_id(a, ev->name, ev->name_len);
+		id = 0;
 		k.src = SRC_EVENT;
 	} else {
 		if (!a->unknown_id)
@@ -147,7 +185,7 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	if (id < 0)
 		return -1;
 	k.cache = id;
-	fi = fact_of(a, &k);
+	fi = k.src == SRC_EVENT ? named_fact(a, ev, &k) : fact_of(a, &k);
 	if (fi < 0)
 		return -1;
 	v = &a->facts[fi].v;

@@ -35,6 +35,7 @@ struct ev_desc {
 	/* resolved once: the fields this type has, and its event before them */
 	struct num_op			ops[KMS_F__MAX];
 	int				nr_ops;
+	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
 	unsigned int			ops_end;	/* records this long hold every field */
 	struct kms_ev			tmpl;
 };
@@ -53,6 +54,35 @@ static const struct { uint16_t dst; uint8_t size; } num_dst[KMS_F__MAX] = {
 	EV_NUM(KMS_F_SIZE, size),
 };
 #undef EV_NUM
+
+/* Whether an op copies 8 bytes to 8, or 4 to 4 (sign does not matter then). */
+static int plain_copy(const struct num_op *op)
+{
+	if (op->kind == OP_KIND(8, 0, 1) || op->kind == OP_KIND(8, 1, 1))
+		return 8;
+	if (op->kind == OP_KIND(4, 0, 0) || op->kind == OP_KIND(4, 1, 0))
+		return 4;
+	return 0;
+}
+
+/* Order a type's ops: the plain 8-byte copies, the plain 4-byte ones, then the rest. */
+static void partition_ops(struct ev_desc *d)
+{
+	struct num_op sorted[KMS_F__MAX];
+	int n = 0, i, pass;
+	static const int order[] = { 8, 4, 0 };
+
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < d->nr_ops; i++)
+			if (plain_copy(&d->ops[i]) == order[pass])
+				sorted[n++] = d->ops[i];
+	memcpy(d->ops, sorted, n * sizeof(sorted[0]));
+	d->nr8 = d->nr4 = 0;
+	for (i = 0; i < n; i++) {
+		d->nr8 += plain_copy(&d->ops[i]) == 8;
+		d->nr4 += plain_copy(&d->ops[i]) == 4;
+	}
+}
 
 /* Resolve a type's integer fields into copy operations, and its event template. */
 static void compile_desc(struct ev_desc *d)
@@ -76,6 +106,7 @@ static void compile_desc(struct ev_desc *d)
 			d->ops_end = op->off + op->size;
 		d->nr_ops++;
 	}
+	partition_ops(d);
 	memset(&d->tmpl, 0, sizeof(d->tmpl));
 	d->tmpl.type = d->type;
 	d->tmpl.have = d->have;
@@ -238,7 +269,7 @@ static bool in_rec(const struct tep_format_field *f, const struct tep_record *re
 }
 
 /* Point at a __data_loc / __rel_loc string inside the record. */
-static void read_string(const struct tep_format_field *f, const struct tep_record *rec,
+static inline void read_string(const struct tep_format_field *f, const struct tep_record *rec,
 			const char **s, int *len)
 {
 	uint32_t loc;
@@ -319,35 +350,16 @@ static void decode_process(const struct ev_desc *desc, const struct tep_record *
 		break;								\
 	}
 
-/* Decode one record through the id table. */
-int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
-	       struct kms_ev *ev)
+/* Copy the fields of ops [op, end); check: the record may be shorter than they reach. */
+static inline __attribute__((always_inline)) void
+copy_ops(const struct num_op *op, const struct num_op *end, const void *data,
+	 unsigned int size, bool check, struct kms_ev *ev)
 {
-	const struct ev_desc *desc;
-	const void *data = rec->data;
-	const struct num_op *op, *end;
-	unsigned short id;
-	unsigned int size;
-	bool short_rec;
-	int32_t pid;
-
-	if (rec->size < 8)
-		return 0;
-	memcpy(&id, data, 2);
-	if (id > d->max_id || !(desc = d->by_id[id]))
-		return 0;
-	*ev = desc->tmpl;
-	ev->ts = rec->ts;
-	ev->cpu = rec->cpu;
-	memcpy(&pid, (const char *)data + 4, 4);
-	ev->pid = pid;
-	size = rec->size;
-	short_rec = desc->ops_end > size;
-	for (op = desc->ops, end = op + desc->nr_ops; op < end; op++) {
+	for (; op < end; op++) {
 		const unsigned char *p = (const unsigned char *)data + op->off;
 		char *dst = (char *)ev + op->dst;
 
-		if (short_rec && op->off + op->size > size)
+		if (check && op->off + op->size > size)
 			continue;	/* a short record: the field stays absent */
 		switch (op->kind) {
 		NUM_COPY(1, 0, uint8_t, uint8_t)
@@ -361,6 +373,41 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 		default:	/* other sizes read as 0 */
 			memset(dst, 0, op->kind & 1 ? 8 : 4);
 		}
+	}
+}
+
+/* Decode one record through the id table. */
+int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
+	       struct kms_ev *ev)
+{
+	const struct ev_desc *desc;
+	const void *data = rec->data;
+	const struct num_op *op, *end;
+	unsigned short id;
+	unsigned int size;
+	int32_t pid;
+
+	if (rec->size < 8)
+		return 0;
+	memcpy(&id, data, 2);
+	if (id > d->max_id || !(desc = d->by_id[id]))
+		return 0;
+	*ev = desc->tmpl;
+	ev->ts = rec->ts;
+	ev->cpu = rec->cpu;
+	memcpy(&pid, (const char *)data + 4, 4);
+	ev->pid = pid;
+	size = rec->size;
+	end = desc->ops + desc->nr_ops;
+	if (desc->ops_end <= size) {
+		/* the common case: plain copies without a switch, then the rest */
+		for (op = desc->ops; op < desc->ops + desc->nr8; op++)
+			memcpy((char *)ev + op->dst, (const char *)data + op->off, 8);
+		for (; op < desc->ops + desc->nr8 + desc->nr4; op++)
+			memcpy((char *)ev + op->dst, (const char *)data + op->off, 4);
+		copy_ops(op, end, data, size, false, ev);
+	} else {
+		copy_ops(desc->ops, end, data, size, true, ev);
 	}
 	if (desc->f[KMS_F_NAME])
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
