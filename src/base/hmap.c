@@ -30,6 +30,7 @@ int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size)
 	m->cap = 64;
 	m->len = 0;
 	m->slots = calloc(m->cap, m->slot_size);
+	m->last = NULL;
 	return m->slots ? 0 : -1;
 }
 
@@ -38,6 +39,7 @@ void kms_hmap_free(struct kms_hmap *m)
 {
 	free(m->slots);
 	m->slots = NULL;
+	m->last = NULL;
 	m->cap = m->len = 0;
 }
 
@@ -68,6 +70,7 @@ static int grow(struct kms_hmap *m)
 		memcpy(SLOT(&n, j), s, m->slot_size);
 	}
 	free(m->slots);
+	n.last = NULL;
 	*m = n;
 	return 0;
 }
@@ -114,6 +117,7 @@ static void del_slot(struct kms_hmap *m, size_t i)
 
 	HASH(m, SLOT(m, i)) = 0;
 	m->len--;
+	m->last = NULL;	/* entries move back */
 	for (j = (i + 1) & (m->cap - 1); HASH(m, SLOT(m, j)); j = (j + 1) & (m->cap - 1)) {
 		k = HASH(m, SLOT(m, j)) & (m->cap - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {

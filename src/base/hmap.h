@@ -16,6 +16,7 @@ struct kms_hmap {
 	size_t		val_off, used_off;	/* 8-byte aligned key, value, then the key's 32-bit hash (0: free) */
 	size_t		cap, len;		/* cap is a power of two */
 	unsigned char	*slots;
+	unsigned char	*last;			/* the slot last found or added by the inlined calls; NULL after a move */
 };
 
 /* The hash the maps use (FNV-1a, mixed); also for string interning. */
@@ -139,17 +140,22 @@ KMS_HMAP_INLINE size_t kms_hmap_probe(const struct kms_hmap *m, const void *key,
 }
 
 /* kms_hmap_find() for a key of n bytes. */
-KMS_HMAP_INLINE void *kms_hmap_find_n(const struct kms_hmap *m, const void *key, size_t n)
+KMS_HMAP_INLINE void *kms_hmap_find_n(struct kms_hmap *m, const void *key, size_t n)
 {
 	size_t i;
 	int found;
 
 	if (n != m->key_size)
 		return kms_hmap_find(m, key);
+	if (m->last && kms_hmap_key_eq(m->last, key, n))
+		return m->last + m->val_off;	/* runs of one key: no hash, no probe */
 	if (!m->slots)
 		return NULL;
 	i = kms_hmap_probe(m, key, n, kms_hmap_hash(key, n), &found);
-	return found ? m->slots + i * m->slot_size + m->val_off : NULL;
+	if (!found)
+		return NULL;
+	m->last = m->slots + i * m->slot_size;
+	return m->last + m->val_off;
 }
 
 /* kms_hmap_get() for a key of n bytes; growing takes the call. */
@@ -160,11 +166,19 @@ KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *a
 	size_t i;
 	int found;
 
-	if (n != m->key_size || (m->len + 1) * 2 > m->cap)
+	if (n != m->key_size)
+		return kms_hmap_get(m, key, added);
+	if (m->last && kms_hmap_key_eq(m->last, key, n)) {
+		if (added)
+			*added = 0;
+		return m->last + m->val_off;	/* runs of one key: no hash, no probe */
+	}
+	if ((m->len + 1) * 2 > m->cap)
 		return kms_hmap_get(m, key, added);
 	h = kms_hmap_hash(key, n);
 	i = kms_hmap_probe(m, key, n, h, &found);
 	s = m->slots + i * m->slot_size;
+	m->last = s;
 	if (added)
 		*added = !found;
 	if (!found) {

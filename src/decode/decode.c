@@ -37,6 +37,7 @@ struct ev_desc {
 	int				nr_ops;
 	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
 	unsigned int			ops_end;	/* records this long hold every field */
+	bool				extra;		/* decode_extra() has work for this type */
 	struct kms_ev			tmpl;
 };
 
@@ -107,6 +108,8 @@ static void compile_desc(struct ev_desc *d)
 		d->nr_ops++;
 	}
 	partition_ops(d);
+	d->extra = d->f[KMS_F_NAME] || d->f[KMS_F_BUF] || d->role == KMS_ROLE_FAULT ||
+		   (d->type >= KMS_EV_FORK && d->type <= KMS_EV_EXIT) || d->type == KMS_EV_STACK;
 	memset(&d->tmpl, 0, sizeof(d->tmpl));
 	d->tmpl.type = d->type;
 	d->tmpl.have = d->have;
@@ -376,6 +379,27 @@ copy_ops(const struct num_op *op, const struct num_op *end, const void *data,
 	}
 }
 
+/* What some types have beyond integer fields: strings, process events, stacks, fault probes. */
+static void decode_extra(const struct kms_decoder *d, const struct ev_desc *desc,
+			 const struct tep_record *rec, struct kms_ev *ev)
+{
+	if (desc->f[KMS_F_NAME])
+		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
+	if (desc->f[KMS_F_BUF])
+		read_string(desc->f[KMS_F_BUF], rec, &ev->buf, &ev->buf_len);
+	if (ev->type >= KMS_EV_FORK && ev->type <= KMS_EV_EXIT)
+		decode_process(desc, rec, ev);
+	if (ev->type == KMS_EV_STACK)
+		kms_decode_stack(d->tep, desc->f[KMS_F_CALLER], rec, ev);
+	if (desc->role == KMS_ROLE_FAULT) {
+		/* handle_mm_fault flags: FAULT_FLAG_WRITE 1<<0, USER 1<<6, INSTRUCTION 1<<8 */
+		unsigned long long fl = ev->error_code;
+
+		ev->type = (fl & (1 << 6)) ? KMS_EV_FAULT_USER : KMS_EV_FAULT_KERNEL;
+		ev->error_code = (fl & 1 ? 0x2 : 0) | (fl & (1 << 8) ? 0x10 : 0);
+	}
+}
+
 /* Decode one record through the id table. */
 int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	       struct kms_ev *ev)
@@ -401,28 +425,17 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	end = desc->ops + desc->nr_ops;
 	if (desc->ops_end <= size) {
 		/* the common case: plain copies without a switch, then the rest */
-		for (op = desc->ops; op < desc->ops + desc->nr8; op++)
+		const struct num_op *end8 = desc->ops + desc->nr8, *end4 = end8 + desc->nr4;
+
+		for (op = desc->ops; op < end8; op++)
 			memcpy((char *)ev + op->dst, (const char *)data + op->off, 8);
-		for (; op < desc->ops + desc->nr8 + desc->nr4; op++)
+		for (; op < end4; op++)
 			memcpy((char *)ev + op->dst, (const char *)data + op->off, 4);
 		copy_ops(op, end, data, size, false, ev);
 	} else {
 		copy_ops(desc->ops, end, data, size, true, ev);
 	}
-	if (desc->f[KMS_F_NAME])
-		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
-	if (desc->f[KMS_F_BUF])
-		read_string(desc->f[KMS_F_BUF], rec, &ev->buf, &ev->buf_len);
-	if (ev->type >= KMS_EV_FORK && ev->type <= KMS_EV_EXIT)
-		decode_process(desc, rec, ev);
-	if (ev->type == KMS_EV_STACK)
-		kms_decode_stack(d->tep, desc->f[KMS_F_CALLER], rec, ev);
-	if (desc->role == KMS_ROLE_FAULT) {
-		/* handle_mm_fault flags: FAULT_FLAG_WRITE 1<<0, USER 1<<6, INSTRUCTION 1<<8 */
-		unsigned long long fl = ev->error_code;
-
-		ev->type = (fl & (1 << 6)) ? KMS_EV_FAULT_USER : KMS_EV_FAULT_KERNEL;
-		ev->error_code = (fl & 1 ? 0x2 : 0) | (fl & (1 << 8) ? 0x10 : 0);
-	}
+	if (desc->extra)
+		decode_extra(d, desc, rec, ev);
 	return 1;
 }
