@@ -234,7 +234,7 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 }
 
 /* Advance the CPU to its next record: 1, 0 at its end, -1 if corrupt. */
-static inline int next_record(struct kms_mmfile *m, struct mm_cpu *c)
+static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *m, struct mm_cpu *c)
 {
 	unsigned long long ts;
 	const void *payload;
