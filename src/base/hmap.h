@@ -62,6 +62,7 @@ KMS_HMAP_INLINE uint64_t kms_hash_inline(const void *p, size_t n)
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 	uint32_t x;
 
+#pragma GCC unroll 8
 	for (; n >= 8; b += 8, n -= 8) {
 		memcpy(&w, b, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdULL;
@@ -147,7 +148,7 @@ KMS_HMAP_INLINE void *kms_hmap_find_n(struct kms_hmap *m, const void *key, size_
 
 	if (n != m->key_size)
 		return kms_hmap_find(m, key);
-	if (m->last && kms_hmap_key_eq(m->last, key, n))
+	if (n <= 24 && m->last && kms_hmap_key_eq(m->last, key, n))
 		return m->last + m->val_off;	/* runs of one key: no hash, no probe */
 	if (!m->slots)
 		return NULL;
@@ -168,7 +169,7 @@ KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *a
 
 	if (n != m->key_size)
 		return kms_hmap_get(m, key, added);
-	if (m->last && kms_hmap_key_eq(m->last, key, n)) {
+	if (n <= 24 && m->last && kms_hmap_key_eq(m->last, key, n)) {
 		if (added)
 			*added = 0;
 		return m->last + m->val_off;	/* runs of one key: no hash, no probe */
