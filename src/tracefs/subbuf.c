@@ -82,7 +82,7 @@ int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
 }
 
 /* Count the data records of a page, and by event id when asked. */
-static int count_records(const void *page, int long_size, const struct kms_subbuf *sb,
+static int count_records(const void *page, int long_size, struct kms_subbuf *sb,
 			 unsigned long long *by_id)
 {
 	struct kms_subbuf_iter it;
@@ -100,6 +100,8 @@ static int count_records(const void *page, int long_size, const struct kms_subbu
 			by_id[id]++;
 		}
 	}
+	sb->end = it.off;
+	sb->null_pad = r == 0 && it.off + 4 <= it.len;	/* (kms_subbuf_next stops at one) */
 	return r < 0 ? -1 : n;
 }
 
