@@ -32,6 +32,7 @@ struct kms_analysis *fa_new_analysis(struct file_analysis *fa)
 	return an;
 }
 
+/* The recipe's decoder and an analysis for the file open in fa->f. */
 int fa_prepare(struct file_analysis *fa, const struct kms_recipe *rc)
 {
 	fa->rc = rc;
@@ -44,6 +45,7 @@ int fa_prepare(struct file_analysis *fa, const struct kms_recipe *rc)
 	return fa->an ? 0 : -1;
 }
 
+/* Open path's top-level buffer, its symbols if the tables show them, and prepare. */
 int fa_open(struct file_analysis *fa, const char *path, const struct kms_recipe *rc)
 {
 	memset(fa, 0, sizeof(*fa));
@@ -78,6 +80,7 @@ static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long lo
 	return 0;
 }
 
+/* Feed every record of the file to fa->an; the file's duration. */
 int fa_run(struct file_analysis *fa)
 {
 	if (kms_file_iterate(&fa->f, feed, fa) < 0)
@@ -86,6 +89,7 @@ int fa_run(struct file_analysis *fa)
 	return 0;
 }
 
+/* Free what fa_open or fa_prepare made and close the file. */
 void fa_close(struct file_analysis *fa)
 {
 	kms_analysis_free(fa->an);
