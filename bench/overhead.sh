@@ -6,20 +6,15 @@
 # its peak RSS.
 # Usage (root): bench/overhead.sh BUILDDIR [ITERATIONS] [ROUNDS]
 set -eu
-B=$(cd "$1" && pwd)
-S=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 ITER=${2:-20000}
 ROUNDS=${3:-5}
-KMS=$B/kmemscope
-LOAD=$B/bench/kmemload
 FLOOR=$B/bench/floor
 # The overview recipe's events, and the process events every live session adds.
 EVENTS="kmem:mm_page_alloc kmem:mm_page_free kmem:kmalloc kmem:kfree
 	kmem:kmem_cache_alloc kmem:kmem_cache_free exceptions:page_fault_user
 	exceptions:page_fault_kernel kmem:rss_stat sched:sched_process_fork
 	sched:sched_process_exec sched:sched_process_exit"
-OUT=$(mktemp -d /tmp/kms-bench.XXXXXX)
-trap 'rm -rf $OUT' EXIT
 TIME=/usr/bin/time
 
 eargs() { for e in $EVENTS; do printf -- '-e %s ' "$e"; done; }
@@ -81,7 +76,6 @@ for r in $(seq $ROUNDS); do
 	done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 col() { awk -v m=$1 -v c=$2 '$1==m {print $c}' $OUT/times; }
 base=$(col untraced 2 | median)
 floor=$(col floor 2 | median)

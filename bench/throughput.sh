@@ -7,18 +7,11 @@
 # of report on the committed fixture, which no machine noise moves.
 # Usage (root): bench/throughput.sh BUILDDIR [ITERATIONS] [RUNS]
 set -eu
-B=$(cd "$1" && pwd)
-S=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 ITER=${2:-2000}
 RUNS=${3:-3}
-KMS=$B/kmemscope
-LOAD=$B/bench/kmemload
-OUT=$(mktemp -d /tmp/kms-bench.XXXXXX)
-trap 'rm -rf $OUT' EXIT
 CPU=$(($(nproc) - 1))
 TIME="taskset -c $CPU /usr/bin/time -f %e_%U_%S_%M -o $OUT/rus"
-
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # Run "$@" RUNS times on one core; prints median wall s, cpu s, peak RSS KB
 # and the runs that failed (their errors in $OUT/err).

@@ -20,6 +20,19 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 ok() { echo "ok: $*"; }
 
+# expect_fail STATUS PATTERN COMMAND...: COMMAND fails with STATUS and says
+# so in one line on stderr (a "Try/Run 'kmemscope ... -h'" hint aside) that
+# matches PATTERN; its output stays in $WORK/out and $WORK/err.
+expect_fail() {
+	local want=$1 pat=$2 rc
+	shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err" && fail "$* succeeded"
+	rc=$?
+	[ $rc -eq "$want" ] || fail "$*: exit $rc, want $want ($(cat "$WORK/err"))"
+	grep -q -- "$pat" "$WORK/err" || fail "$*: message '$(cat "$WORK/err")' lacks '$pat'"
+	[ "$(grep -Evc "^(Try|Run) 'kmemscope" "$WORK/err")" -eq 1 ] || fail "$*: not one line: $(cat "$WORK/err")"
+}
+
 # Live tests need root and a writable tracefs with instances.
 need_live() {
 	[ "$(id -u)" = 0 ] || skip "needs root to use tracefs"

@@ -17,11 +17,12 @@
 
 #include "analyse/internal.h"
 #include "base/kms.h"
+#include "base/maps.h"
 
 #define RM_MAX_PENDING	(1u << 18)	/* faults waiting for a set: 4 MiB */
 #define RM_MAX_MAPS	65536		/* ranges in one set */
 
-struct rm_range { uint64_t start, end; uint32_t name, pad; };
+struct rm_range { struct kms_range span; uint32_t name, pad; };
 
 /* One process's recorded maps (a value of the rmaps map). */
 struct rm_proc {
@@ -107,19 +108,9 @@ static int count(struct kms_analysis *a, int32_t pid, int64_t name)
 /* The name of the range of set p holding addr, or -1. */
 static int64_t lookup(const struct rm_proc *p, uint64_t addr)
 {
-	uint32_t lo = 0, hi = p->n;
+	long i = kms_range_find(p->r, p->n, sizeof(*p->r), addr);
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (addr < p->r[mid].start)
-			hi = mid;
-		else if (addr >= p->r[mid].end)
-			lo = mid + 1;
-		else
-			return p->r[mid].name;
-	}
-	return -1;
+	return i < 0 ? -1 : (int64_t)p->r[i].name;
 }
 
 int kms_rmaps_fault(struct kms_analysis *a, int32_t pid, uint64_t addr)
@@ -234,9 +225,9 @@ static int set_add(struct kms_analysis *a, struct rm_proc *p, const char *s)
 		p->bcap = cap;
 	}
 	/* maps lines come in address order; one out of order is dropped */
-	if (p->bn && start < p->b[p->bn - 1].end)
+	if (p->bn && start < p->b[p->bn - 1].span.end)
 		return 0;
-	p->b[p->bn++] = (struct rm_range){ start, end, (uint32_t)name, 0 };
+	p->b[p->bn++] = (struct rm_range){ { start, end }, (uint32_t)name, 0 };
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/PID/maps lines, parsed for the faults table and the pagemap snapshot.
+ * /proc/PID/maps lines, parsed for the faults table and the pagemap snapshot,
+ * and the search of the ranges kept from them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,4 +35,23 @@ int kms_maps_next(char **pos, struct kms_map *m)
 	while (*m->name == ' ')
 		m->name++;
 	return 1;
+}
+
+/* Binary search of sorted, disjoint ranges of stride bytes each for addr. */
+long kms_range_find(const void *ranges, size_t n, size_t stride, uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct kms_range *r = (const void *)((const char *)ranges + mid * stride);
+
+		if (addr < r->start)
+			hi = mid;
+		else if (addr >= r->end)
+			lo = mid + 1;
+		else
+			return (long)mid;
+	}
+	return -1;
 }

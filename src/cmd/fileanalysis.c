@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A recording analysed with a recipe: its file, decoder and analysis, as
- * report builds them, for diff and report's --interval and --plot.
+ * A recording analysed with a recipe: its file, decoder and analysis, and
+ * the one loop that feeds the records to the analysis, for report's tables,
+ * diff, and report's --interval and --plot.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,23 @@ struct kms_analysis *fa_new_analysis(struct file_analysis *fa)
 	return an;
 }
 
+/* The recipe's decoder and an analysis for the file open in fa->f. */
+int fa_prepare(struct file_analysis *fa, const struct kms_recipe *rc)
+{
+	fa->rc = rc;
+	fa->dec = kms_decoder_new(fa->f.tep);
+	fa->names = kms_recipe_probe_names(rc);
+	if (!fa->dec || !fa->names ||
+	    kms_decoder_add_probes(fa->dec, rc->kprobes, rc->nr_kprobes) < 0)
+		return -1;
+	fa->an = fa_new_analysis(fa);
+	return fa->an ? 0 : -1;
+}
+
+/* Open path's top-level buffer, its symbols if the tables show them, and prepare. */
 int fa_open(struct file_analysis *fa, const char *path, const struct kms_recipe *rc)
 {
 	memset(fa, 0, sizeof(*fa));
-	fa->rc = rc;
 	if (kms_file_open(&fa->f, path) < 0)
 		return -1;
 	if (kms_file_select(&fa->f, "") < 0)
@@ -42,13 +56,7 @@ int fa_open(struct file_analysis *fa, const char *path, const struct kms_recipe 
 	/* symbols are loaded only for the tables that show them */
 	if (kms_tables_need_symbols(rc->tables, rc->nr_tables) && kms_file_symbols(&fa->f) < 0)
 		goto fail;
-	fa->dec = kms_decoder_new(fa->f.tep);
-	fa->names = kms_recipe_probe_names(rc);
-	if (!fa->dec || !fa->names ||
-	    kms_decoder_add_probes(fa->dec, rc->kprobes, rc->nr_kprobes) < 0)
-		goto fail;
-	fa->an = fa_new_analysis(fa);
-	if (!fa->an)
+	if (fa_prepare(fa, rc) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -63,11 +71,16 @@ static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long lo
 	struct file_analysis *fa = ctx;
 	struct kms_ev ev;
 
+	if (!fa->origin_set) {	/* --time counts from the first record, as trace-cmd lists it */
+		kms_analysis_origin(fa->an, fa->f.first_ts);
+		fa->origin_set = true;
+	}
 	if (rec && kms_decode(fa->dec, rec, &ev) && kms_analysis_add(fa->an, &ev) < 0)
 		return -1;
 	return 0;
 }
 
+/* Feed every record of the file to fa->an; the file's duration. */
 int fa_run(struct file_analysis *fa)
 {
 	if (kms_file_iterate(&fa->f, feed, fa) < 0)
@@ -76,6 +89,7 @@ int fa_run(struct file_analysis *fa)
 	return 0;
 }
 
+/* Free what fa_open or fa_prepare made and close the file. */
 void fa_close(struct file_analysis *fa)
 {
 	kms_analysis_free(fa->an);

@@ -13,6 +13,7 @@
 
 #include "analyse/analyse.h"
 #include "cmd/cmd.h"
+#include "cmd/fileanalysis.h"
 #include "decode/decode.h"
 #include "decode/evline.h"
 #include "base/kms.h"
@@ -25,7 +26,7 @@
 #include "cmd/timeline.h"
 
 struct report {
-	struct kms_file		f;
+	struct file_analysis	fa;		/* the file, and for tables its decoder and analysis */
 	bool			events;
 	bool			json;
 	bool			csv;
@@ -37,12 +38,9 @@ struct report {
 	uint64_t		orders;
 	struct tl_opts		tl;		/* --interval, --plot (timeline.c) */
 	struct trace_seq	seq;
-	struct kms_decoder	*dec;
-	struct kms_analysis	*an;
 	char			*missing;
 	struct cmd_tableopts	topts;		/* --pid, --comm, --time, --by, --sort, --limit */
 	const char		*cgroup;	/* --cgroup: the recording's cgroup */
-	bool			origin_set;
 	struct stack_opts	so;		/* --folded, --pprof, --flamegraph (stackout.c) */
 };
 
@@ -63,14 +61,14 @@ static int print_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 
 	trace_seq_reset(&r->seq);
 	/* with several buffers, trace-cmd puts "NAME: " before each line */
-	if (r->f.nbufs > 1 && r->f.sel < 0) {
+	if (r->fa.f.nbufs > 1 && r->fa.f.sel < 0) {
 		char name[64];
 
-		snprintf(name, sizeof(name), "%s%s", r->f.cur_buffer, *r->f.cur_buffer ? ":" : "");
-		trace_seq_printf(&r->seq, "%-*s ", r->f.name_width, name);
+		snprintf(name, sizeof(name), "%s%s", r->fa.f.cur_buffer, *r->fa.f.cur_buffer ? ":" : "");
+		trace_seq_printf(&r->seq, "%-*s ", r->fa.f.name_width, name);
 	}
 	if (rec)
-		kms_evline(&r->seq, tep, rec, r->f.in_usecs);
+		kms_evline(&r->seq, tep, rec, r->fa.f.in_usecs);
 	else
 		kms_evline_missed(&r->seq, cpu, missed);
 	trace_seq_terminate(&r->seq);
@@ -88,7 +86,7 @@ static int log_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 	struct kms_ev ev;
 	char label[64], *u;
 
-	if (!rec || !kms_decode(r->dec, rec, &ev) || ev.probe < 0)
+	if (!rec || !kms_decode(r->fa.dec, rec, &ev) || ev.probe < 0)
 		return 0;
 	kp = &r->rc->kprobes[ev.probe];
 	if (kp->role != KMS_ROLE_PAGE_OWNER)
@@ -100,22 +98,6 @@ static int log_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 	printf("page_owner info {%s}: timestamp=%llu pid=%d proc_name=%s\n", label,
 	       (unsigned long long)ev.ts, ev.pid, tep_data_comm_from_pid(tep, ev.pid));
 	return stdout_error();
-}
-
-/* Tables: decode and feed the analysers. */
-static int analyse_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
-			  long long missed, void *ctx)
-{
-	struct report *r = ctx;
-	struct kms_ev ev;
-
-	if (!r->origin_set) {	/* --time counts from the first record, as trace-cmd lists it */
-		kms_analysis_origin(r->an, r->f.first_ts);
-		r->origin_set = true;
-	}
-	if (rec && kms_decode(r->dec, rec, &ev) && kms_analysis_add(r->an, &ev) < 0)
-		return -1;
-	return 0;
 }
 
 /* Events the recipe wants that the file does not describe. */
@@ -177,19 +159,19 @@ static int print_tables(struct report *r, const struct kms_recipe *rc)
 	char buffers[512];
 	int i, found = 0, ret = 0;
 
-	kms_analysis_scope(r->an, &scope);
+	kms_analysis_scope(r->fa.an, &scope);
 	m.scope = &scope;
 	if (r->cgroup && (!scope.cgroup || strcmp(scope.cgroup, r->cgroup)))
 		return cmd_usage_error(&cmd_report_entry, "--cgroup %s: %s%s", r->cgroup,
 				       scope.cgroup ? "the recording followed cgroup " :
 				       "the recording did not follow a cgroup (record --cgroup)",
 				       scope.cgroup ? scope.cgroup : "");
-	m.source = r->f.path;
-	m.events = r->f.events;
-	m.lost = kms_file_lost(&r->f);
-	m.duration_s = r->f.events > 1 ? (r->f.last_ts - r->f.first_ts) / 1e9 : 0;
+	m.source = r->fa.f.path;
+	m.events = r->fa.f.events;
+	m.lost = kms_file_lost(&r->fa.f);
+	m.duration_s = r->fa.duration_s;
 	m.missing = r->missing;
-	m.buffers = buffers_line(&r->f, buffers, sizeof(buffers));
+	m.buffers = buffers_line(&r->fa.f, buffers, sizeof(buffers));
 	if (r->json)
 		doc = out_json_new(&m);
 	else if (!r->csv)
@@ -200,7 +182,7 @@ static int print_tables(struct report *r, const struct kms_recipe *rc)
 		if (r->table && strcmp(r->table, rc->tables[i].def->name))
 			continue;
 		found = 1;
-		if (kms_analysis_table(r->an, &rc->tables[i], &rows) < 0) {
+		if (kms_analysis_table(r->fa.an, &rc->tables[i], &rows) < 0) {
 			cJSON_Delete(doc);
 			return cmd_core_error();
 		}
@@ -219,6 +201,27 @@ static int print_tables(struct report *r, const struct kms_recipe *rc)
 	if (doc)
 		ret = out_json_print(stdout, doc, 0);
 	return ret ? cmd_error("out of memory") : KMS_EXIT_OK;
+}
+
+/* Tables (or the probe log, or stacks): the recipe's analysis of the file, then the output. */
+static int report_tables(struct report *r, const struct kms_recipe *rc)
+{
+	if (fa_prepare(&r->fa, rc) < 0)
+		return cmd_core_error();
+	kms_analysis_set_orders(r->fa.an, r->orders);
+	cmd_stack_setup(r->fa.an, rc, &r->so);
+	if (kms_analysis_select(r->fa.an, &r->topts.sel) < 0)
+		return cmd_core_error();
+	kms_analysis_set_raw_addresses(r->fa.an, r->topts.raw);
+	r->rc = rc;
+	r->missing = missing_events(rc, r->fa.f.tep);
+	if (r->probe_log)
+		return kms_file_iterate(&r->fa.f, log_record, r) < 0 ? cmd_core_error() : 0;
+	if (fa_run(&r->fa) < 0)
+		return cmd_core_error();
+	if (cmd_stack_wanted(&r->so))
+		return cmd_stack_output(r->fa.an, &r->so);
+	return print_tables(r, rc);
 }
 
 static int cmd_report(int argc, char **argv)
@@ -243,7 +246,6 @@ static int cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kms_recipe *rc = NULL;
-	const char **names = NULL;
 	const char *path = NULL;
 	struct report r;
 	int opt, ret = KMS_EXIT_OK;
@@ -336,9 +338,7 @@ static int cmd_report(int argc, char **argv)
 		return report_timeline(path, &r.tl);
 	}
 	if (!r.events) {
-		rpath = kms_recipe_locate(r.recipe ? r.recipe : "overview");
-		rc = rpath ? kms_recipe_parse(rpath, NULL) : NULL;
-		free(rpath);
+		rc = fa_recipe(r.recipe);
 		if (!rc) {
 			cmd_error("%s", kms_strerror());
 			return KMS_EXIT_USAGE;
@@ -349,67 +349,41 @@ static int cmd_report(int argc, char **argv)
 			return ret;
 		}
 	}
-	if (kms_file_open(&r.f, path) < 0) {
+	if (kms_file_open(&r.fa.f, path) < 0) {
 		kms_recipe_free(rc);
 		return cmd_core_error();
 	}
-	if ((r.buffer || !r.events) && kms_file_select(&r.f, r.buffer ? r.buffer : "") < 0) {
-		kms_file_close(&r.f);
+	if ((r.buffer || !r.events) && kms_file_select(&r.fa.f, r.buffer ? r.buffer : "") < 0) {
+		fa_close(&r.fa);
 		kms_recipe_free(rc);
 		cmd_error("%s", kms_strerror());
 		return KMS_EXIT_USAGE;
 	}
 	if (r.events && !r.buffer)
-		kms_file_select(&r.f, NULL);	/* every buffer, merged, as trace-cmd does */
+		kms_file_select(&r.fa.f, NULL);	/* every buffer, merged, as trace-cmd does */
 	/* kallsyms: for --events and the probe log, and tables by call site */
 	if ((r.events || r.probe_log || !rc || cmd_stack_wanted(&r.so) ||
 	     kms_tables_need_symbols(rc->tables, rc->nr_tables)) &&
-	    kms_file_symbols(&r.f) < 0) {
-		kms_file_close(&r.f);
+	    kms_file_symbols(&r.fa.f) < 0) {
+		fa_close(&r.fa);
 		kms_recipe_free(rc);
 		return cmd_core_error();
 	}
 	trace_seq_init(&r.seq);
 	if (r.events) {
-		printf("cpus=%d\n", r.f.ncpus);
-		if (kms_file_iterate(&r.f, print_record, &r) < 0)
+		printf("cpus=%d\n", r.fa.f.ncpus);
+		if (kms_file_iterate(&r.fa.f, print_record, &r) < 0)
 			ret = cmd_core_error();
 		else if (ret != KMS_EXIT_PIPE)
-			fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
-				kms_file_lost(&r.f));
+			fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.fa.f.events,
+				kms_file_lost(&r.fa.f));
 	} else {
-		r.dec = kms_decoder_new(r.f.tep);
-		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
-		if (r.an) {
-			kms_analysis_set_orders(r.an, r.orders);
-			cmd_stack_setup(r.an, rc, &r.so);
-		}
-		if (r.an && kms_analysis_select(r.an, &r.topts.sel) < 0)
-			ret = cmd_core_error();
-		if (r.an)
-			kms_analysis_set_raw_addresses(r.an, r.topts.raw);
-		r.rc = rc;
-		r.missing = missing_events(rc, r.f.tep);
-		names = kms_recipe_probe_names(rc);
-		if (ret || !r.an || !names || kms_decoder_add_probes(r.dec, rc->kprobes, rc->nr_kprobes) < 0 ||
-		    kms_analysis_set_probes(r.an, names, rc->nr_kprobes) < 0)
-			ret = cmd_core_error();
-		else if (r.probe_log)
-			ret = kms_file_iterate(&r.f, log_record, &r) < 0 ? cmd_core_error() : 0;
-		else if (kms_file_iterate(&r.f, analyse_record, &r) < 0)
-			ret = cmd_core_error();
-		else if (cmd_stack_wanted(&r.so))
-			ret = cmd_stack_output(r.an, &r.so);
-		else
-			ret = print_tables(&r, rc);
-		free(names);
-		kms_analysis_free(r.an);
-		kms_decoder_free(r.dec);
+		ret = report_tables(&r, rc);
 		free(r.missing);
-		kms_recipe_free(rc);
 	}
 	trace_seq_destroy(&r.seq);
-	kms_file_close(&r.f);
+	fa_close(&r.fa);
+	kms_recipe_free(rc);
 	return ret;
 }
 

@@ -33,10 +33,9 @@
 /* What a tracked process needs: nothing, a first (or post-exec) read, a re-read. */
 enum { MR_NONE, MR_READ, MR_REREAD };
 
-struct mr_range { uint64_t start, end; };
 
 struct mr_proc {
-	struct mr_range	*r;		/* the maps last written, sorted */
+	struct kms_range	*r;		/* the maps last written, sorted */
 	uint32_t	n;
 	uint16_t	reads;
 	uint8_t		want;		/* MR_* */
@@ -131,22 +130,10 @@ static void want(struct kms_mapsrec *m, int32_t pid, int what)
 	}
 }
 
-/* Is addr in the ranges last written (binary search)? */
+/* Is addr in the ranges last written? */
 static bool covered(const struct mr_proc *p, uint64_t addr)
 {
-	uint32_t lo = 0, hi = p->n;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (addr < p->r[mid].start)
-			hi = mid;
-		else if (addr >= p->r[mid].end)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
+	return kms_range_find(p->r, p->n, sizeof(*p->r), addr) >= 0;
 }
 
 /* A user fault: a re-read of the owner's maps when addr is outside them. */
@@ -266,7 +253,7 @@ static int32_t tgid_of(int32_t pid)
 }
 
 /* Did the ranges change since the last set written? */
-static bool same_ranges(const struct mr_range *a, uint32_t na, const struct mr_range *b,
+static bool same_ranges(const struct kms_range *a, uint32_t na, const struct kms_range *b,
 			uint32_t nb)
 {
 	return na == nb && (!na || !memcmp(a, b, na * sizeof(*a)));
@@ -277,7 +264,7 @@ static bool same_ranges(const struct mr_range *a, uint32_t na, const struct mr_r
  * them unchanged. Returns the new ranges (to keep) through r and n.
  */
 static int read_one(struct kms_mapsrec *m, int32_t pid, int what, const struct mr_proc *old,
-		    struct mr_range **r, uint32_t *n)
+		    struct kms_range **r, uint32_t *n)
 {
 	char path[64], line[4400], *text, *pos;
 	struct kms_map map;
@@ -296,7 +283,7 @@ static int read_one(struct kms_mapsrec *m, int32_t pid, int what, const struct m
 		if (ret < 0)
 			continue;
 		if (*n == cap) {
-			struct mr_range *nr;
+			struct kms_range *nr;
 
 			cap = cap ? cap * 2 : 64;
 			nr = realloc(*r, cap * sizeof(*nr));
@@ -304,7 +291,7 @@ static int read_one(struct kms_mapsrec *m, int32_t pid, int what, const struct m
 				break;
 			*r = nr;
 		}
-		(*r)[(*n)++] = (struct mr_range){ map.start, map.end };
+		(*r)[(*n)++] = (struct kms_range){ map.start, map.end };
 	}
 	if (what == MR_REREAD && same_ranges(*r, *n, old->r, old->n)) {
 		free(text);
@@ -353,7 +340,7 @@ static void do_reads(struct kms_mapsrec *m)
 	}
 	for (i = 0; i < nt; i++) {
 		int32_t pid = todo[i].pid, tgid;
-		struct mr_range *r = NULL;
+		struct kms_range *r = NULL;
 		struct mr_proc *p;
 		uint32_t n = 0;
 		char line[96];

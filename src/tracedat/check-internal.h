@@ -23,6 +23,7 @@ void tracecmd_free_hooks(struct hook_list *hooks);
 #define MAX_TEXT	(1ULL << 30)	/* kallsyms, printk formats, cmdlines */
 #define MAX_SECTIONS	64		/* options sections in a v7 chain */
 #define MAX_PAGE	(8 << 20)	/* 128 sub-buffer pages of 64 KiB */
+#define MAX_BUFFERS	32		/* BUFFER options (the top level and instances) */
 
 /* Option and section ids (trace-cmd's enum tracecmd_option). */
 enum {
@@ -47,6 +48,7 @@ struct rd {
 	uint64_t	fsize;		/* the file */
 	uint64_t	pos;
 	int		v7;
+	int		zfile;		/* v7 with a compression other than "none" */
 	int		long_size;	/* of the kernel, from header_page */
 	unsigned int	page_size;	/* sub-buffer size, from the file header */
 	uint32_t	ncpus;		/* v6: the CPU count; v7: CPUCOUNT */

@@ -218,7 +218,9 @@ int check_header_page(struct rd *r, const char *buf, uint64_t n)
 		one[end - line] = '\0';
 		if (!one[strspn(one, " \t")])
 			continue;
-		if (sscanf(one, " field: %127[^;]; offset:%u; size:%u;", decl, &off, &size) != 3)
+		/* the declaration as libtraceevent's parse_header_field() reads it: words */
+		if (sscanf(one, " field: %127[^;]; offset:%u; size:%u;", decl, &off, &size) != 3 ||
+		    decl[strspn(decl, " \tABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")])
 			return check_corrupt(r, "header_page line '%s' is not a field",
 				       check_excerpt(decl, sizeof(decl), one, strlen(one)));
 		name = strrchr(decl, ' ');

@@ -89,6 +89,9 @@ int check_v7_buffer_data(struct rd *r, const unsigned char *buf, uint32_t size)
 	if (id != OPT_BUFFER)
 		return check_corrupt(r, "%sat offset %llu is a section %u, not BUFFER", name,
 			       (unsigned long long)sec, id);
+	if ((flags & 1) && !r->zfile)
+		return check_corrupt(r, "%sdata at %llu is compressed in a file without compression", name,
+			       (unsigned long long)sec);
 	if (secsize > r->fsize - r->pos)
 		return check_corrupt(r, "truncated: %ssection (%llu bytes) runs past the end", name,
 			       (unsigned long long)secsize);
@@ -146,6 +149,9 @@ static int v7_section(struct rd *r, uint64_t off, int want, uint16_t *flags, uin
 			       opt_names[want]);
 	if (*flags & ~1)
 		return check_corrupt(r, "section %s has unknown flags 0x%x", opt_names[want], *flags);
+	if ((*flags & 1) && !r->zfile)	/* libtracecmd has no decompressor for it */
+		return check_corrupt(r, "section %s at %llu is compressed in a file without compression",
+			       opt_names[want], (unsigned long long)off);
 	if (secsize > r->fsize - r->pos)
 		return check_corrupt(r, "truncated: section %s at %llu (%llu bytes) runs past the end",
 			       opt_names[want], (unsigned long long)off, (unsigned long long)secsize);
@@ -207,13 +213,14 @@ int check_v7(struct rd *r)
 	uint32_t osize;
 	uint16_t flags, opt;
 	char *buf;
-	uint32_t bsizes[32];
-	char *bopts[32];
+	uint32_t bsizes[MAX_BUFFERS];
+	char *bopts[MAX_BUFFERS], zname[MAX_NAME + 1];
 	int hops = 0, nbufs = 0, zopts = 0, i, ret = -1;
 
-	if (rd_str(r, NULL, 0, "compression name") || rd_str(r, NULL, 0, "compression version") ||
-	    rd_u64(r, &next, "options offset"))
+	if (rd_str(r, zname, sizeof(zname), "compression name") ||
+	    rd_str(r, NULL, 0, "compression version") || rd_u64(r, &next, "options offset"))
 		return -1;
+	r->zfile = strcmp(zname, "none") != 0;
 	while (next) {
 		if (++hops > MAX_SECTIONS)
 			return check_corrupt(r, "more than %d options sections (a loop?)", MAX_SECTIONS);
@@ -246,7 +253,12 @@ int check_v7(struct rd *r)
 				free(buf);
 				goto out;
 			}
-			if (opt == OPT_BUFFER && nbufs < 32) {
+			if (opt == OPT_BUFFER && nbufs == MAX_BUFFERS) {
+				free(buf);
+				ret = check_corrupt(r, "more than %d BUFFER options", MAX_BUFFERS);
+				goto out;
+			}
+			if (opt == OPT_BUFFER) {
 				bopts[nbufs] = buf;
 				bsizes[nbufs++] = osize;
 			} else {

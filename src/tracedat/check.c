@@ -136,11 +136,34 @@ int check_page_size(struct rd *r, uint64_t page, const char *what)
 	return 0;
 }
 
+/*
+ * Where the walk of a page's records stopped, kbuffer (libtraceevent's,
+ * which reads every page of a v7 file and of a v6 file's instances) must
+ * stop too: it reads a record header at any offset short of the commit,
+ * and it goes on past a padding of zero delta by the padding's length.
+ * NULL, or what is wrong.
+ */
+static const char *page_end(const unsigned char *page, int long_size, const struct kms_subbuf *sb)
+{
+	uint64_t next;
+	uint32_t len;
+
+	if (!sb->null_pad)
+		return sb->end == sb->commit ? NULL : "bytes after its last record";
+	/* (the walk stopped there with the padding's 8 bytes inside the commit) */
+	memcpy(&len, page + 8 + long_size + sb->end + 4, 4);
+	next = (uint64_t)sb->end + 4 + len;
+	if (next < sb->commit || next > UINT32_MAX)
+		return "a padding of zero delta that leads back into its records";
+	return NULL;
+}
+
 /* One CPU's uncompressed pages: in the file, whole pages, commits inside them. */
 int check_cpu_pages(struct rd *r, const char *buf, uint64_t cpu, uint64_t off,
 			   uint64_t size, unsigned int page)
 {
 	struct kms_subbuf sb;
+	const char *bad;
 	uint64_t p;
 
 	if (!size)
@@ -161,6 +184,11 @@ int check_cpu_pages(struct rd *r, const char *buf, uint64_t cpu, uint64_t off,
 		if (kms_subbuf_parse(r->page, page, r->long_size, &sb, NULL))
 			return check_corrupt(r, "page at %llu of %sCPU %llu: %s", (unsigned long long)(off + p),
 				       buf, (unsigned long long)cpu, kms_strerror());
+		bad = page_end(r->page, r->long_size, &sb);
+		if (bad)
+			return check_corrupt(r, "page at %llu of %sCPU %llu: %s (at %u of a commit of %u)",
+				       (unsigned long long)(off + p), buf, (unsigned long long)cpu, bad,
+				       sb.end, sb.commit);
 	}
 	return 0;
 }
@@ -404,7 +432,7 @@ static int check_v6_buffers(struct rd *r, uint64_t *offs, int n)
 /* v6: the blocks in their fixed order, the options, the CPU data. */
 static int check_v6(struct rd *r)
 {
-	uint64_t off, size, bufs[32];
+	uint64_t off, size, bufs[MAX_BUFFERS];
 	uint32_t osize, i;
 	uint16_t opt;
 	int nbufs = 0;
@@ -429,7 +457,11 @@ static int check_v6(struct rd *r)
 			buf = rd_blob(r, osize, MAX_OPTION, "option");
 			if (!buf)
 				return -1;
-			if (opt == OPT_BUFFER && osize >= 8 && nbufs < (int)KMS_ARRAY_SIZE(bufs))
+			if (opt == OPT_BUFFER && nbufs == MAX_BUFFERS) {
+				free(buf);
+				return check_corrupt(r, "more than %d BUFFER options", MAX_BUFFERS);
+			}
+			if (opt == OPT_BUFFER && osize >= 8)
 				memcpy(&bufs[nbufs++], buf, 8);
 			if (check_option(r, opt, buf, osize)) {
 				free(buf);

@@ -19,7 +19,7 @@ void kms_subbuf_iter_init(struct kms_subbuf_iter *it, const void *page,
 }
 
 /* Count the data records of a page, and by event id when asked. */
-static int count_records(const void *page, int long_size, const struct kms_subbuf *sb,
+static int count_records(const void *page, int long_size, struct kms_subbuf *sb,
 			 unsigned long long *by_id)
 {
 	struct kms_subbuf_iter it;
@@ -37,6 +37,8 @@ static int count_records(const void *page, int long_size, const struct kms_subbu
 			by_id[id]++;
 		}
 	}
+	sb->end = it.off;
+	sb->null_pad = r == 0 && it.off + 4 <= it.len;	/* (kms_subbuf_next stops at one) */
 	return r < 0 ? -1 : n;
 }
 

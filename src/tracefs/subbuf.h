@@ -22,13 +22,17 @@ struct kms_subbuf {
 	bool			missed_stored;	/* ... and their count is known */
 	unsigned long long	missed_count;
 	unsigned int		nr_events;	/* data records in the page */
+	unsigned int		end;		/* where the walk of the records stopped */
+	bool			null_pad;	/* ... at a padding of zero delta */
 };
 
 /*
  * Parse one sub-buffer of page_size bytes whose commit field is long_size
  * (4 or 8) bytes wide, walking its records once: they are counted, and by
  * event id into by_id[65536] when it is not NULL. Returns 0, or -1 if the
- * header or a record is corrupt.
+ * header or a record is corrupt. The walk ends at the commit (end ==
+ * commit), in the last 1 to 3 bytes before it, or at a padding of zero
+ * delta (null_pad), which the kernel writes for "the rest is empty".
  */
 int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 		     struct kms_subbuf *out, unsigned long long *by_id);

@@ -11,15 +11,6 @@ done
 "$KMS" rec -h | grep -q '^usage: kmemscope record' || fail "prefix 'rec' does not select record"
 "$KMS" res -h | grep -q '^usage: kmemscope reset' || fail "prefix 'res' does not select reset"
 
-expect_fail() {	# status, message pattern, command...
-	local want=$1 pat=$2 rc
-	shift 2
-	"$@" >out 2>err && fail "$* succeeded"
-	rc=$?
-	[ $rc -eq $want ] || fail "$*: exit $rc, want $want ($(cat err))"
-	grep -q -- "$pat" err || fail "$*: message '$(cat err)' lacks '$pat'"
-	[ "$(wc -l <err)" -le 2 ] || fail "$*: more than a short error: $(cat err)"
-}
 expect_fail 2 "ambiguous command: re, could be: record report reset" "$KMS" re
 expect_fail 2 "unknown command: frobnicate" "$KMS" frobnicate
 expect_fail 2 "invalid buffer size 'abc'" "$KMS" record -b abc

@@ -7,11 +7,7 @@ WRITE=$UNITDIR/unit-tracedat
 cd "$WORK"
 
 check_err() {	# file, pattern, status
-	local rc=0
-	"$KMS" report "$1" >out 2>err || rc=$?
-	[ $rc -eq "$3" ] || fail "report on $1 exited $rc, want $3: $(cat err)"
-	[ "$(wc -l <err)" -eq 1 ] || fail "report $1: want one line on stderr, got: $(cat err)"
-	grep -q -- "$2" err || fail "report $1: '$(cat err)' lacks '$2'"
+	expect_fail "$3" "$2" "$KMS" report "$1"
 	grep -q "$1" err || fail "report $1: error does not name the file: $(cat err)"
 }
 

@@ -175,5 +175,24 @@ int main(void)
 	finish(&e, 1, 0, -1);
 	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) < 0, "page G accepted");
 
+	/* Where the walk ends, for the check: at the commit; before a zero-delta padding. */
+	CHECK(kms_subbuf_parse(c.buf, PAGE, 8, &sb, NULL) == 0 && sb.end == sb.commit && !sb.null_pad,
+	      "page C: walk ends at %u of %u", sb.end, sb.commit);
+	memset(&e, 0, sizeof(e));
+	rec_small(&e, 1, 2, 7);
+	put32(&e, 29);			/* padding of zero delta: the walk stops */
+	put32(&e, 0xfffffffc);
+	rec_small(&e, 1, 2, 7);
+	finish(&e, 1, 0, -1);
+	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) == 0 && sb.nr_events == 1 && sb.null_pad &&
+	      sb.end == 12, "page H: %u events, walk ends at %u (null padding %d)", sb.nr_events, sb.end,
+	      sb.null_pad);
+	memset(&e, 0, sizeof(e));
+	rec_small(&e, 1, 2, 7);
+	e.off += 2;			/* 2 bytes past the last record */
+	finish(&e, 1, 0, -1);
+	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) == 0 && !sb.null_pad && sb.end == 12 &&
+	      sb.commit == 14, "page I: walk ends at %u of %u", sb.end, sb.commit);
+
 	return unit_done("unit-subbuf");
 }
