@@ -244,6 +244,7 @@ static void print_summary(struct record *r, double secs)
 {
 	unsigned long long ev, bytes, lost, count;
 	struct tep_handle *tep = NULL;
+	const char *path, *why;
 	char hb[32];
 	int cpu, id;
 
@@ -270,6 +271,8 @@ static void print_summary(struct record *r, double secs)
 		fprintf(stderr, "%scpu%d %llu", cpu ? ", " : " (", cpu,
 			kms_cpu_lost(kms_reader_cpu(r->live.reader, cpu)));
 	fprintf(stderr, ")\n");
+	path = kms_reader_path(r->live.reader, &why);
+	fprintf(stderr, "kmemscope: read by %s (%s)\n", path, why);
 	tep_free(tep);
 }
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU ring-buffer reader threads built on libtracefs's tracefs_cpu.
+ * Per-CPU ring-buffer reader threads: the reader sub-buffers of a mapped
+ * ring buffer (tracefs/rbmap.c) where the kernel allows it, else pages
+ * spliced by libtracefs's tracefs_cpu.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +20,15 @@
 #include "base/kms.h"
 #include "source/cpustats.h"
 #include "source/reader.h"
+#include "tracefs/rbmap.h"
 
 struct cpu_reader {
 	struct kms_reader	*r;
 	int			cpu;
 	int			fd;		/* trace_pipe_raw, owned by tcpu */
 	struct tracefs_cpu	*tcpu;
+	struct kms_rbmap	map;
+	bool			mapped;		/* read through map, not tcpu */
 	pthread_t		thread;
 	int			started;
 	int			err;
@@ -38,24 +44,22 @@ struct kms_reader {
 	void			*ctx;
 	int			ncpus;
 	int			flush_ms;	/* read partial pages this often; 0: never */
+	int			path;		/* KMS_READ_MMAP or KMS_READ_SPLICE */
+	char			path_why[256];	/* why (the first CPU's, or a fallback's) */
 	int			stop_pipe[2];	/* written once to wake every thread */
 	volatile int		stopping;
 	pthread_mutex_t		lock;	/* guards the stats for progress */
 	struct cpu_reader	*cpus;
 };
 
-/* Account for one page and pass it on; a zero page size means "from flush". */
-static int handle_page(struct cpu_reader *c, int len)
+/* Account for one sub-buffer of subbuf_size bytes and pass it on. */
+static int handle_page(struct cpu_reader *c, const void *page)
 {
 	struct kms_reader *r = c->r;
 	unsigned int size = r->s->subbuf_size;
 	struct kms_subbuf sb;
 
-	if (len <= 0)
-		return 0;
-	if ((unsigned int)len < size)
-		memset((char *)c->page + len, 0, size - len);
-	if (kms_subbuf_parse(c->page, size, r->s->long_size, &sb, c->st.by_id) < 0)
+	if (kms_subbuf_parse(page, size, r->s->long_size, &sb, c->st.by_id) < 0)
 		return -1;
 	if (!sb.commit && !sb.missed)
 		return 0;
@@ -68,7 +72,110 @@ static int handle_page(struct cpu_reader *c, int len)
 		c->st.missed_counted += sb.missed_count;
 	}
 	pthread_mutex_unlock(&r->lock);
-	return r->fn(c->cpu, c->page, size, &sb, r->ctx);
+	return r->fn(c->cpu, page, size, &sb, r->ctx);
+}
+
+/* A page of len bytes read into c->page: zero its tail and pass it on. */
+static int handle_read(struct cpu_reader *c, int len)
+{
+	unsigned int size = c->r->s->subbuf_size;
+
+	if (len <= 0)
+		return 0;
+	if ((unsigned int)len < size)
+		memset((char *)c->page + len, 0, size - len);
+	return handle_page(c, c->page);
+}
+
+/* The commit word of a sub-buffer header (long_size bytes after the time stamp). */
+static unsigned long long commit_word(const unsigned char *page, int long_size)
+{
+	unsigned long long w = 0;
+	uint32_t w32;
+
+	if (long_size == 8) {
+		memcpy(&w, page + 8, 8);
+	} else {
+		memcpy(&w32, page + 8, 4);
+		w = w32;
+	}
+	return w;
+}
+
+/*
+ * One piece of a mapped reader sub-buffer, as a sub-buffer of the format
+ * splice gives: the mapped page itself when it is whole and full (nothing
+ * copied), else its records from p->off to p->end under the time stamp in
+ * force there, the lost-event flags (and count, where there is room) on
+ * the first piece, and zeros after them.
+ */
+static int handle_piece(struct cpu_reader *c, const struct kms_rbmap_piece *p)
+{
+	unsigned int size = c->r->s->subbuf_size;
+	int ls = c->r->s->long_size;
+	unsigned int hdr = 8 + ls, data = size - hdr, used;
+	unsigned long long word = commit_word(p->page, ls), ts, flags = 0;
+	unsigned int commit = word & KMS_RB_COMMIT_MASK;
+	unsigned char *out = c->page;
+
+	if (commit > data || p->end > commit)
+		return kms_error(KMS_ERR_FAIL, "cpu%d: mapped sub-buffer commit %u, reader at %u of %u",
+				 c->cpu, commit, p->end, data);
+	/* Full (the writer has left it) and nothing to add: pass it as it is. */
+	if (p->off == 0 && p->end == data && commit == data && !(word & ~KMS_RB_COMMIT_MASK) &&
+	    !p->lost)
+		return handle_page(c, p->page);
+	if (kms_subbuf_ts_at(p->page, ls, p->off, &ts) < 0)
+		return kms_error(KMS_ERR_FAIL, "cpu%d: corrupt record in a mapped sub-buffer", c->cpu);
+	used = p->end - p->off;
+	memcpy(out, &ts, 8);
+	memcpy(out + hdr, p->page + hdr + p->off, used);
+	if (p->off == 0 && (word & KMS_RB_MISSED_EVENTS)) {
+		/* The kernel flagged the page (and stored the count after the data). */
+		flags = word & (KMS_RB_MISSED_EVENTS | KMS_RB_MISSED_STORED);
+		if ((flags & KMS_RB_MISSED_STORED) && p->end == commit && commit + ls <= data) {
+			memcpy(out + hdr + used, p->page + hdr + commit, ls);
+			used += ls;
+		} else {
+			flags &= ~KMS_RB_MISSED_STORED;
+		}
+	} else if (p->off == 0 && p->lost) {
+		/* Lost before the swap, told by the meta page only. */
+		flags = KMS_RB_MISSED_EVENTS;
+		if (p->end + ls <= data) {
+			if (ls == 8) {
+				memcpy(out + hdr + used, &p->lost, 8);
+			} else {
+				uint32_t n = p->lost > UINT32_MAX ? UINT32_MAX : p->lost;
+
+				memcpy(out + hdr + used, &n, 4);
+			}
+			used += ls;
+			flags |= KMS_RB_MISSED_STORED;
+		}
+	}
+	word = (unsigned long long)(p->end - p->off) | flags;
+	if (ls == 8) {
+		memcpy(out + 8, &word, 8);
+	} else {
+		uint32_t w32 = word;
+
+		memcpy(out + 8, &w32, 4);
+	}
+	memset(out + hdr + used, 0, data - used);
+	return handle_page(c, out);
+}
+
+/* Pass on every piece of the mapped buffer that is ready. */
+static int drain_map(struct cpu_reader *c)
+{
+	struct kms_rbmap_piece p;
+	int n;
+
+	while ((n = kms_rbmap_next(&c->map, &p)) > 0)
+		if (handle_piece(c, &p) < 0)
+			return -1;
+	return n;
 }
 
 /* Read every whole page that is ready; partial ones too when asked. */
@@ -76,8 +183,11 @@ static int drain(struct cpu_reader *c, bool partial)
 {
 	int n, got = 0;
 
+	/* Mapped: the kernel hands out what is there, the writer's page included. */
+	if (c->mapped)
+		return drain_map(c);
 	while ((n = tracefs_cpu_buffered_read(c->tcpu, c->page, true)) > 0) {
-		if (handle_page(c, n) < 0)
+		if (handle_read(c, n) < 0)
 			return -1;
 		got++;
 	}
@@ -85,7 +195,7 @@ static int drain(struct cpu_reader *c, bool partial)
 		return 0;
 	/* read() hands out the page the writer is on, however full. */
 	while ((n = tracefs_cpu_flush(c->tcpu, c->page)) > 0)
-		if (handle_page(c, n) < 0)
+		if (handle_read(c, n) < 0)
 			return -1;
 	return 0;
 }
@@ -159,13 +269,44 @@ static struct tracefs_cpu *open_cpu(struct kms_session *s, int cpu, int *fdp)
 	return tcpu;
 }
 
+/*
+ * Map the CPU's ring buffer unless splice is asked for; where the kernel
+ * refuses, read it by splice, unless mmap is asked for. Remembers why.
+ */
+static int open_map(struct kms_reader *r, struct cpu_reader *c, int wanted)
+{
+	char why[192];
+
+	if (wanted == KMS_READ_SPLICE) {
+		r->path = KMS_READ_SPLICE;
+		snprintf(r->path_why, sizeof(r->path_why), "KMEMSCOPE_READ=splice");
+		return 0;
+	}
+	if (kms_rbmap_open(&c->map, c->fd, r->s->subbuf_size, why, sizeof(why)) == 0) {
+		c->mapped = true;
+		if (c->cpu == 0) {
+			r->path = KMS_READ_MMAP;
+			snprintf(r->path_why, sizeof(r->path_why), "%s", why);
+		}
+		return 0;
+	}
+	if (wanted == KMS_READ_MMAP)
+		return kms_error(KMS_ERR_UNSUPPORTED, "cpu%d: %s (KMEMSCOPE_READ=mmap; auto or splice "
+				 "reads by splice)", c->cpu, why);
+	r->path = KMS_READ_SPLICE;	/* one CPU by splice: the reader is said to splice */
+	snprintf(r->path_why, sizeof(r->path_why), "cpu%d: %s", c->cpu, why);
+	return 0;
+}
+
 /* Create the per-CPU readers and start their threads. */
 struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms, int flags,
 				    kms_page_fn fn, void *ctx)
 {
 	struct kms_reader *r;
-	int i;
+	int i, wanted = kms_read_path_wanted();
 
+	if (wanted < 0)
+		return NULL;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		kms_error(KMS_ERR_NOMEM, "out of memory");
@@ -202,6 +343,8 @@ struct kms_reader *kms_reader_start(struct kms_session *s, int flush_ms, int fla
 				  s->name, i, strerror(errno));
 			goto fail;
 		}
+		if (open_map(r, c, wanted) < 0)
+			goto fail;
 	}
 	for (i = 0; i < r->ncpus; i++) {
 		if (pthread_create(&r->cpus[i].thread, NULL, reader_thread, &r->cpus[i])) {
@@ -277,6 +420,8 @@ void kms_reader_free(struct kms_reader *r)
 	if (!r)
 		return;
 	for (i = 0; r->cpus && i < r->ncpus; i++) {
+		if (r->cpus[i].mapped)
+			kms_rbmap_close(&r->cpus[i].map);
 		if (r->cpus[i].tcpu)
 			tracefs_cpu_close(r->cpus[i].tcpu);
 		free(r->cpus[i].page);
@@ -296,6 +441,14 @@ void kms_reader_free(struct kms_reader *r)
 const struct kms_cpu_stats *kms_reader_cpu(const struct kms_reader *r, int cpu)
 {
 	return &r->cpus[cpu].st;
+}
+
+/* The read path the readers took, "mmap" or "splice", and why. */
+const char *kms_reader_path(const struct kms_reader *r, const char **why)
+{
+	if (why)
+		*why = r->path_why;
+	return kms_read_path_name(r->path);
 }
 
 /* How many CPUs are read. */

@@ -81,6 +81,24 @@ int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
 	return 0;
 }
 
+int kms_subbuf_ts_at(const void *page, int long_size, unsigned int off,
+		     unsigned long long *ts)
+{
+	struct kms_subbuf sb = { .commit = off };
+	struct kms_subbuf_iter it;
+	const void *payload;
+	unsigned long long t;
+	unsigned int len;
+	int r;
+
+	memcpy(&sb.ts, page, 8);
+	kms_subbuf_iter_init(&it, page, long_size, &sb);
+	while ((r = kms_subbuf_next(&it, &payload, &len, &t)) > 0)
+		;
+	*ts = it.ts;
+	return r;
+}
+
 /* Count the data records of a page, and by event id when asked. */
 static int count_records(const void *page, int long_size, const struct kms_subbuf *sb,
 			 unsigned long long *by_id)

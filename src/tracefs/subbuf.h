@@ -48,4 +48,12 @@ void kms_subbuf_iter_init(struct kms_subbuf_iter *it, const void *page,
 int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
 		    unsigned int *len, unsigned long long *ts);
 
+/*
+ * The time stamp in force at data byte off of a page (off is a record
+ * boundary): the page time stamp a sub-buffer holding the records from off
+ * on needs. Returns 0, or -1 if a record before off is corrupt.
+ */
+int kms_subbuf_ts_at(const void *page, int long_size, unsigned int off,
+		     unsigned long long *ts);
+
 #endif
