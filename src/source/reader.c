@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,83 +86,19 @@ static int handle_read(struct cpu_reader *c, int len)
 	return handle_page(c, c->page);
 }
 
-/* The commit word of a sub-buffer header (long_size bytes after the time stamp). */
-static unsigned long long commit_word(const unsigned char *page, int long_size)
-{
-	unsigned long long w = 0;
-	uint32_t w32;
-
-	if (long_size == 8) {
-		memcpy(&w, page + 8, 8);
-	} else {
-		memcpy(&w32, page + 8, 4);
-		w = w32;
-	}
-	return w;
-}
-
 /*
  * One piece of a mapped reader sub-buffer, as a sub-buffer of the format
  * splice gives: the mapped page itself when it is whole and full (nothing
- * copied), else its records from p->off to p->end under the time stamp in
- * force there, the lost-event flags (and count, where there is room) on
- * the first piece, and zeros after them.
+ * copied), else a copy in c->page (tracefs/subbuf.h).
  */
 static int handle_piece(struct cpu_reader *c, const struct kms_rbmap_piece *p)
 {
-	unsigned int size = c->r->s->subbuf_size;
-	int ls = c->r->s->long_size;
-	unsigned int hdr = 8 + ls, data = size - hdr, used;
-	unsigned long long word = commit_word(p->page, ls), ts, flags = 0;
-	unsigned int commit = word & KMS_RB_COMMIT_MASK;
-	unsigned char *out = c->page;
+	int n = kms_subbuf_piece(p->page, c->r->s->subbuf_size, c->r->s->long_size,
+				 p->off, p->end, p->lost, c->page);
 
-	if (commit > data || p->end > commit)
-		return kms_error(KMS_ERR_FAIL, "cpu%d: mapped sub-buffer commit %u, reader at %u of %u",
-				 c->cpu, commit, p->end, data);
-	/* Full (the writer has left it) and nothing to add: pass it as it is. */
-	if (p->off == 0 && p->end == data && commit == data && !(word & ~KMS_RB_COMMIT_MASK) &&
-	    !p->lost)
-		return handle_page(c, p->page);
-	if (kms_subbuf_ts_at(p->page, ls, p->off, &ts) < 0)
-		return kms_error(KMS_ERR_FAIL, "cpu%d: corrupt record in a mapped sub-buffer", c->cpu);
-	used = p->end - p->off;
-	memcpy(out, &ts, 8);
-	memcpy(out + hdr, p->page + hdr + p->off, used);
-	if (p->off == 0 && (word & KMS_RB_MISSED_EVENTS)) {
-		/* The kernel flagged the page (and stored the count after the data). */
-		flags = word & (KMS_RB_MISSED_EVENTS | KMS_RB_MISSED_STORED);
-		if ((flags & KMS_RB_MISSED_STORED) && p->end == commit && commit + ls <= data) {
-			memcpy(out + hdr + used, p->page + hdr + commit, ls);
-			used += ls;
-		} else {
-			flags &= ~KMS_RB_MISSED_STORED;
-		}
-	} else if (p->off == 0 && p->lost) {
-		/* Lost before the swap, told by the meta page only. */
-		flags = KMS_RB_MISSED_EVENTS;
-		if (p->end + ls <= data) {
-			if (ls == 8) {
-				memcpy(out + hdr + used, &p->lost, 8);
-			} else {
-				uint32_t n = p->lost > UINT32_MAX ? UINT32_MAX : p->lost;
-
-				memcpy(out + hdr + used, &n, 4);
-			}
-			used += ls;
-			flags |= KMS_RB_MISSED_STORED;
-		}
-	}
-	word = (unsigned long long)(p->end - p->off) | flags;
-	if (ls == 8) {
-		memcpy(out + 8, &word, 8);
-	} else {
-		uint32_t w32 = word;
-
-		memcpy(out + 8, &w32, 4);
-	}
-	memset(out + hdr + used, 0, data - used);
-	return handle_page(c, out);
+	if (n < 0)
+		return kms_error_wrap("cpu%d: mapped reader sub-buffer", c->cpu);
+	return handle_page(c, n ? c->page : p->page);
 }
 
 /* Pass on every piece of the mapped buffer that is ready. */
