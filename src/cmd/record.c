@@ -242,7 +242,7 @@ static int check_output(struct record *r)
 
 static void print_summary(struct record *r, double secs)
 {
-	unsigned long long ev, bytes, lost, count;
+	unsigned long long ev, bytes, lost, count, ns;
 	struct tep_handle *tep = NULL;
 	const char *path, *why;
 	char hb[32];
@@ -272,7 +272,9 @@ static void print_summary(struct record *r, double secs)
 			kms_cpu_lost(kms_reader_cpu(r->live.reader, cpu)));
 	fprintf(stderr, ")\n");
 	path = kms_reader_path(r->live.reader, &why);
-	fprintf(stderr, "kmemscope: read by %s (%s)\n", path, why);
+	for (ns = 0, cpu = 0; cpu < r->ncpus; cpu++)
+		ns += kms_reader_cpu(r->live.reader, cpu)->cpu_ns;
+	fprintf(stderr, "kmemscope: read by %s (%s), readers' CPU %.3f s\n", path, why, ns / 1e9);
 	tep_free(tep);
 }
 

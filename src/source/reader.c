@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tracefs.h>
@@ -101,38 +102,62 @@ static int handle_piece(struct cpu_reader *c, const struct kms_rbmap_piece *p)
 	return handle_page(c, n ? c->page : p->page);
 }
 
-/* Pass on every piece of the mapped buffer that is ready. */
-static int drain_map(struct cpu_reader *c)
+/*
+ * How much a drain takes: whole pages only (the writer's page when there
+ * is no whole one, on the splice path); whole pages and one piece of the
+ * writer's page (a live view's refresh: chasing a writer that runs on
+ * another CPU would cut its page into ever smaller pages); everything
+ * (at the stop, tracing off).
+ */
+enum drain_mode { DRAIN_WHOLE, DRAIN_ONE_PARTIAL, DRAIN_ALL };
+
+/* Pass on the pieces of the mapped buffer that are ready. */
+static int drain_map(struct cpu_reader *c, enum drain_mode mode)
 {
 	struct kms_rbmap_piece p;
 	int n;
 
-	while ((n = kms_rbmap_next(&c->map, &p)) > 0)
+	while ((n = kms_rbmap_next(&c->map, &p, mode != DRAIN_WHOLE)) > 0) {
 		if (handle_piece(c, &p) < 0)
 			return -1;
-	return n;
+		if (mode == DRAIN_ONE_PARTIAL && !p.last)
+			break;
+	}
+	return n < 0 ? -1 : 0;
 }
 
 /* Read every whole page that is ready; partial ones too when asked. */
-static int drain(struct cpu_reader *c, bool partial)
+static int drain(struct cpu_reader *c, enum drain_mode mode)
 {
 	int n, got = 0;
 
-	/* Mapped: the kernel hands out what is there, the writer's page included. */
 	if (c->mapped)
-		return drain_map(c);
+		return drain_map(c, mode);
 	while ((n = tracefs_cpu_buffered_read(c->tcpu, c->page, true)) > 0) {
 		if (handle_read(c, n) < 0)
 			return -1;
 		got++;
 	}
-	if (!partial && got)
+	if (mode == DRAIN_WHOLE && got)
 		return 0;
 	/* read() hands out the page the writer is on, however full. */
-	while ((n = tracefs_cpu_flush(c->tcpu, c->page)) > 0)
+	while ((n = tracefs_cpu_flush(c->tcpu, c->page)) > 0) {
 		if (handle_read(c, n) < 0)
 			return -1;
+		if (mode != DRAIN_ALL)
+			break;
+	}
 	return 0;
+}
+
+/* CPU time of the calling thread, in ns. */
+static unsigned long long thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /*
@@ -171,7 +196,7 @@ static void *reader_thread(void *arg)
 		if (p[1].revents)
 			break;
 		/* Woken with no whole page (or timed out): take the partial one. */
-		if (drain(c, n == 0 || r->flush_ms) < 0) {
+		if (drain(c, n == 0 || r->flush_ms ? DRAIN_ONE_PARTIAL : DRAIN_WHOLE) < 0) {
 			c->err = EIO;
 			snprintf(c->errmsg, sizeof(c->errmsg), "cpu%d: %s",
 				 c->cpu, kms_strerror());
@@ -179,6 +204,7 @@ static void *reader_thread(void *arg)
 			break;
 		}
 	}
+	c->st.cpu_ns += thread_cpu_ns();
 	return NULL;
 }
 
@@ -217,7 +243,8 @@ static int open_map(struct kms_reader *r, struct cpu_reader *c, int wanted)
 		snprintf(r->path_why, sizeof(r->path_why), "KMEMSCOPE_READ=splice");
 		return 0;
 	}
-	if (kms_rbmap_open(&c->map, c->fd, r->s->subbuf_size, why, sizeof(why)) == 0) {
+	if (kms_rbmap_open(&c->map, c->fd, r->s->subbuf_size, r->s->long_size, why,
+			   sizeof(why)) == 0) {
 		c->mapped = true;
 		if (c->cpu == 0) {
 			r->path = KMS_READ_MMAP;
@@ -318,6 +345,7 @@ static void read_cpu_stats(struct kms_session *s, struct cpu_reader *c)
 /* Stop all threads, then drain full and partial pages left in the buffers. */
 int kms_reader_stop(struct kms_reader *r)
 {
+	unsigned long long t0;
 	int i, ret = 0;
 
 	if (!r || r->stopping)
@@ -334,12 +362,14 @@ int kms_reader_stop(struct kms_reader *r)
 		if (!c->tcpu)
 			continue;
 		/* Whole pages still buffered, then the last partial one. */
-		if (!c->err && drain(c, true) < 0) {
+		t0 = thread_cpu_ns();
+		if (!c->err && drain(c, DRAIN_ALL) < 0) {
 			c->err = EIO;
 			snprintf(c->errmsg, sizeof(c->errmsg), "cpu%d: %s", c->cpu,
 				 kms_strerror());
 			c->errclass = kms_errclass();
 		}
+		c->st.cpu_ns += thread_cpu_ns() - t0;
 		read_cpu_stats(r->s, c);
 		if (c->err && !ret)
 			ret = kms_error(c->errclass, "%s", c->errmsg[0] ? c->errmsg : kms_strerror());

@@ -21,6 +21,7 @@ struct kms_cpu_stats {
 	unsigned long long	missed_pages;	/* pages flagged RB_MISSED_EVENTS */
 	unsigned long long	missed_counted;	/* sum of their stored counts */
 	unsigned long long	*by_id;		/* events by id, with KMS_READER_COUNT_IDS */
+	unsigned long long	cpu_ns;		/* CPU time of the reader, its last drain included */
 	/* From per_cpu/cpuN/stats when the reader stopped (source/cpustats.h). */
 	unsigned long long	overrun;
 	unsigned long long	commit_overrun;

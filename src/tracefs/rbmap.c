@@ -18,6 +18,7 @@
 
 #include "base/kms.h"
 #include "tracefs/rbmap.h"
+#include "tracefs/subbuf.h"
 
 /* struct trace_buffer_meta of 6.10 and later: the meta page's start. */
 struct kms_rbmap_meta {
@@ -78,7 +79,7 @@ static uint32_t meta_u32(const volatile uint32_t *p)
 	return *p;
 }
 
-int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size,
+int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int long_size,
 		   char *why, size_t len)
 {
 	long psize = sysconf(_SC_PAGESIZE);
@@ -87,6 +88,7 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size,
 
 	memset(m, 0, sizeof(*m));
 	m->fd = fd;
+	m->long_size = long_size;
 	p = mmap(NULL, psize, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
 		err = errno;
@@ -114,7 +116,7 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size,
 	m->subbuf_size = m->meta->subbuf_size;
 	m->nr_subbufs = m->meta->nr_subbufs;
 	if (m->meta->meta_struct_len < sizeof(*m->meta) ||
-	    (subbuf_size && m->subbuf_size != subbuf_size) || m->subbuf_size < 16 ||
+	    (subbuf_size && m->subbuf_size != subbuf_size) || m->subbuf_size < 8 + 2 * 8 ||
 	    !m->nr_subbufs || m->meta->meta_page_size % psize) {
 		snprintf(why, len, "meta page describes %u sub-buffers of %u bytes (header_page: %u), "
 			 "struct of %u bytes", m->nr_subbufs, m->subbuf_size, subbuf_size,
@@ -149,17 +151,43 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size,
 	return 0;
 }
 
-int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p)
+/*
+ * Has the writer left the sub-buffer (its records up to rd final)? It
+ * pads a page it leaves to the end, or, when what is left is smaller than
+ * the smallest record (8 bytes), leaves the commit short of the end; a
+ * page swapped in after losses may end early, but the kernel flags it,
+ * and the writer is not on it.
+ */
+static bool complete(const struct kms_rbmap *m, const unsigned char *page, unsigned int rd)
+{
+	unsigned int data = m->subbuf_size - 8 - m->long_size;
+	uint64_t w = 0;
+	uint32_t w32;
+
+	if (rd + 8 > data)
+		return true;
+	if (m->long_size == 8) {
+		memcpy(&w, page + 8, 8);
+	} else {
+		memcpy(&w32, page + 8, 4);
+		w = w32;
+	}
+	return w & KMS_RB_MISSED_EVENTS;
+}
+
+int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 {
 	unsigned int id = meta_u32(&m->meta->reader.id);
 	unsigned int rd = meta_u32(&m->meta->reader.read);
+	const unsigned char *page;
 
 	/*
-	 * Ask only when everything the meta page shows was handed out: the
-	 * ioctl takes the whole reader sub-buffer as read, and swaps it out
-	 * when it was, so what it showed before must be passed on first.
+	 * Ask only when everything the meta page shows was handed out (or
+	 * held back): the ioctl takes the whole reader sub-buffer as read,
+	 * and swaps it out when it was, so what it showed must be passed on
+	 * first.
 	 */
-	if (id == m->id && rd <= m->done) {
+	if ((id == m->id && rd <= m->done) || m->held) {
 		if (ioctl(m->fd, TRACE_MMAP_IOCTL_GET_READER) < 0)
 			return kms_error(KMS_ERR_FAIL, "TRACE_MMAP_IOCTL_GET_READER: %s",
 					 strerror(errno));
@@ -170,14 +198,38 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p)
 		return kms_error(KMS_ERR_FAIL, "meta page: reader sub-buffer %u of %u, read %u",
 				 id, m->nr_subbufs, rd);
 	p->lost = 0;
+	if (m->held && id != m->id) {
+		/*
+		 * Swapped out with records held back: the kernel gives a page
+		 * up only after handing it out whole, so this is not expected;
+		 * pass them on (the writer reaches the page again only after
+		 * the whole ring) rather than drop them.
+		 */
+		p->page = m->data + (size_t)m->id * m->subbuf_size;
+		p->off = m->done;
+		p->end = m->held_end;
+		p->last = true;
+		m->done = m->held_end;
+		m->held = false;
+		return 1;
+	}
 	if (id != m->id || rd < m->done) {	/* a new reader (or the buffer was reset) */
 		m->id = id;
 		m->done = 0;
+		m->held = false;
 		p->lost = m->meta->reader.lost_events;
 	}
 	if (rd <= m->done)
 		return 0;
-	p->page = m->data + (size_t)id * m->subbuf_size;
+	page = m->data + (size_t)id * m->subbuf_size;
+	p->last = complete(m, page, rd);
+	if (!partial && !p->last) {
+		m->held = true;
+		m->held_end = rd;
+		return 0;
+	}
+	m->held = false;
+	p->page = page;
 	p->off = m->done;
 	p->end = rd;
 	m->done = rd;
@@ -212,7 +264,7 @@ const char *kms_rbmap_probe(struct tracefs_instance *inst, char *why, size_t len
 			 strerror(errno));
 		ret = -1;
 	} else {
-		ret = kms_rbmap_open(&m, fd, 0, how, sizeof(how));
+		ret = kms_rbmap_open(&m, fd, 0, sizeof(long), how, sizeof(how));
 		if (!ret)
 			kms_rbmap_close(&m);
 		close(fd);

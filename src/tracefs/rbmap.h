@@ -41,8 +41,11 @@ struct kms_rbmap {
 	size_t			data_len;
 	unsigned int		subbuf_size;	/* with its header */
 	unsigned int		nr_subbufs;
+	unsigned int		long_size;	/* of the sub-buffer header's commit word */
 	unsigned int		id;		/* the reader sub-buffer last seen */
 	unsigned int		done;		/* its data bytes handed out */
+	bool			held;		/* its bytes up to held_end are held back */
+	unsigned int		held_end;
 };
 
 /*
@@ -55,6 +58,7 @@ struct kms_rbmap_piece {
 	const unsigned char	*page;
 	unsigned int		off, end;
 	unsigned long long	lost;
+	bool			last;	/* the writer has left the page: end is its end */
 };
 
 /*
@@ -63,14 +67,17 @@ struct kms_rbmap_piece {
  * with errno set and why filled with the reason (ENODEV: a kernel before 6.10; EBUSY: a snapshot is
  * configured), recording no error: the caller falls back to splice.
  */
-int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size,
+int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int long_size,
 		   char *why, size_t len);
 /*
  * Ask the kernel for the reader sub-buffer and return what of it is new:
  * 1 with the piece, 0 when nothing is, -1 (with the error) on failure.
  * Pieces come in the kernel's order; each is consumed by asking again.
+ * Without partial, the records of a sub-buffer the writer is still on are
+ * held back (the kernel keeps it as the reader until it was handed out
+ * whole), so that its pieces are not written as pages of their own.
  */
-int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p);
+int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial);
 /* Unmap (the descriptor stays open: it is the caller's). */
 void kms_rbmap_close(struct kms_rbmap *m);
 
