@@ -45,6 +45,7 @@ _Static_assert(sizeof(struct kms_rbmap_meta) == 80, "trace_buffer_meta is 80 byt
 #define TRACE_MMAP_IOCTL_GET_READER	_IO('R', 0x20)
 #endif
 
+/* The path KMEMSCOPE_READ asks for. */
 int kms_read_path_wanted(void)
 {
 	const char *v = getenv("KMEMSCOPE_READ");
@@ -58,6 +59,7 @@ int kms_read_path_wanted(void)
 	return kms_error(KMS_ERR_USAGE, "KMEMSCOPE_READ=%s: expected auto, mmap or splice", v);
 }
 
+/* A path by name. */
 const char *kms_read_path_name(int path)
 {
 	return path == KMS_READ_MMAP ? "mmap" : path == KMS_READ_SPLICE ? "splice" : "auto";
@@ -79,6 +81,7 @@ static uint32_t meta_u32(const volatile uint32_t *p)
 	return *p;
 }
 
+/* Map the meta page, then the sub-buffers, and ask for the reader once. */
 int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int long_size,
 		   char *why, size_t len)
 {
@@ -175,6 +178,7 @@ static bool complete(const struct kms_rbmap *m, const unsigned char *page, unsig
 	return w & KMS_RB_MISSED_EVENTS;
 }
 
+/* The next piece of the reader sub-buffer, asking the kernel when needed. */
 int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 {
 	unsigned int id = meta_u32(&m->meta->reader.id);
@@ -236,6 +240,7 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 	return 1;
 }
 
+/* Unmap the sub-buffers and the meta page. */
 void kms_rbmap_close(struct kms_rbmap *m)
 {
 	if (m->data)
@@ -246,6 +251,7 @@ void kms_rbmap_close(struct kms_rbmap *m)
 	m->meta = NULL;
 }
 
+/* Which read path inst would get, and why (for check). */
 const char *kms_rbmap_probe(struct tracefs_instance *inst, char *why, size_t len)
 {
 	int wanted = kms_read_path_wanted();

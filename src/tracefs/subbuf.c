@@ -81,6 +81,7 @@ int kms_subbuf_next(struct kms_subbuf_iter *it, const void **payload,
 	return 0;
 }
 
+/* Walk the records before off, summing their deltas. */
 int kms_subbuf_ts_at(const void *page, int long_size, unsigned int off,
 		     unsigned long long *ts)
 {
@@ -125,6 +126,7 @@ static void put_long(unsigned char *p, int long_size, unsigned long long v)
 		memcpy(p, &v32, 4);
 }
 
+/* Copy records [off, end) of a page into a sub-buffer of their own. */
 int kms_subbuf_piece(const void *page, unsigned int page_size, int long_size,
 		     unsigned int off, unsigned int end, unsigned long long lost, void *out)
 {
