@@ -242,8 +242,9 @@ static int check_output(struct record *r)
 
 static void print_summary(struct record *r, double secs)
 {
-	unsigned long long ev, bytes, lost, count;
+	unsigned long long ev, bytes, lost, count, ns;
 	struct tep_handle *tep = NULL;
+	const char *path, *why;
 	char hb[32];
 	int cpu, id;
 
@@ -270,6 +271,10 @@ static void print_summary(struct record *r, double secs)
 		fprintf(stderr, "%scpu%d %llu", cpu ? ", " : " (", cpu,
 			kms_cpu_lost(kms_reader_cpu(r->live.reader, cpu)));
 	fprintf(stderr, ")\n");
+	path = kms_reader_path(r->live.reader, &why);
+	for (ns = 0, cpu = 0; cpu < r->ncpus; cpu++)
+		ns += kms_reader_cpu(r->live.reader, cpu)->cpu_ns;
+	fprintf(stderr, "kmemscope: read by %s (%s), readers' CPU %.3f s\n", path, why, ns / 1e9);
 	tep_free(tep);
 }
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per-CPU readers of a session's ring buffers. One thread per CPU sleeps in
- * poll() until the buffer reaches buffer_percent, then splices whole
- * sub-buffers from trace_pipe_raw and hands each page to a callback. Stopping drains what
- * is left, partial pages included, and collects lost-event counts.
+ * poll() until the buffer reaches buffer_percent, then takes the reader
+ * sub-buffers of the mapped ring buffer (6.10+, tracefs/rbmap.h), or
+ * splices whole sub-buffers from trace_pipe_raw where it cannot be mapped
+ * (KMEMSCOPE_READ chooses), and hands each page to a callback in the same
+ * sub-buffer format either way. Stopping drains what is left, partial
+ * pages included, and collects lost-event counts.
  */
 #ifndef KMS_READER_H
 #define KMS_READER_H
@@ -18,6 +21,7 @@ struct kms_cpu_stats {
 	unsigned long long	missed_pages;	/* pages flagged RB_MISSED_EVENTS */
 	unsigned long long	missed_counted;	/* sum of their stored counts */
 	unsigned long long	*by_id;		/* events by id, with KMS_READER_COUNT_IDS */
+	unsigned long long	cpu_ns;		/* CPU time of the reader, its last drain included */
 	/* From per_cpu/cpuN/stats when the reader stopped (source/cpustats.h). */
 	unsigned long long	overrun;
 	unsigned long long	commit_overrun;
@@ -25,7 +29,10 @@ struct kms_cpu_stats {
 	char			*stats_text;
 };
 
-/* Called from the CPU's reader thread for each sub-buffer read. */
+/*
+ * Called from the CPU's reader thread for each sub-buffer read. The page
+ * may be the kernel's mapped sub-buffer: valid for the call only, read-only.
+ */
 typedef int (*kms_page_fn)(int cpu, const void *page, unsigned int size,
 			   const struct kms_subbuf *info, void *ctx);
 
@@ -47,6 +54,8 @@ void kms_reader_free(struct kms_reader *r);
 
 const struct kms_cpu_stats *kms_reader_cpu(const struct kms_reader *r, int cpu);
 int kms_reader_ncpus(const struct kms_reader *r);
+/* "mmap" or "splice" (if any CPU splices), and why. */
+const char *kms_reader_path(const struct kms_reader *r, const char **why);
 /* Events lost on a CPU: page flags and ring-buffer counters, not double counted. */
 unsigned long long kms_cpu_lost(const struct kms_cpu_stats *st);
 /* Running totals, safe to call while the readers run. */

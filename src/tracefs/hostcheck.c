@@ -19,6 +19,7 @@
 #include "base/events.h"
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
+#include "tracefs/rbmap.h"
 
 /* Append a fact with its evidence; NULL when the list is full. */
 static struct kms_fact *add(struct kms_hostcheck *h, const char *name, int ok,
@@ -148,9 +149,16 @@ void kms_hostcheck_run(struct kms_hostcheck *h)
 		    ok ? "created and removed instances/%s" : "cannot create instances/%s: %s",
 		    path, strerror(errno));
 		if (inst) {
+			/* How record and top would read its ring buffer. */
+			char why[200];
+			const char *rb = kms_rbmap_probe(inst, why, sizeof(why));
+
+			add(h, "ring_buffer", !strcmp(rb, "mmap"), rb, "%s", why);
 			tracefs_instance_destroy(inst);
 			tracefs_instance_free(inst);
 		}
+		else
+			add(h, "ring_buffer", -1, "unknown", "no instance to map");
 		h->tracefs_ok = ok;
 	}
 	h->kprobes_ok = dir && kms_kprobes_available();

@@ -3,8 +3,9 @@
  * What this host allows a tracefs-only tool to do, each fact with its
  * evidence: lockdown, tracefs, dynamic probes, hist triggers, BTF,
  * page_owner, kptr_restrict, the function tracer, the kmem and exceptions
- * events and their fields. Only reads: the one write test creates and
- * removes an empty instance.
+ * events and their fields, and how the ring buffer is read (mmap or
+ * splice). Only reads: the one write test creates and removes an empty
+ * instance, whose cpu0 buffer is mapped on the way.
  */
 #ifndef KMS_HOSTCHECK_H
 #define KMS_HOSTCHECK_H

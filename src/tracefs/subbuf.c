@@ -18,6 +18,98 @@ void kms_subbuf_iter_init(struct kms_subbuf_iter *it, const void *page,
 	it->ts = sb->ts;
 }
 
+/* Walk the records before off, summing their deltas. */
+int kms_subbuf_ts_at(const void *page, int long_size, unsigned int off,
+		     unsigned long long *ts)
+{
+	struct kms_subbuf sb = { .commit = off };
+	struct kms_subbuf_iter it;
+	const void *payload;
+	unsigned long long t;
+	unsigned int len;
+	int r;
+
+	memcpy(&sb.ts, page, 8);
+	kms_subbuf_iter_init(&it, page, long_size, &sb);
+	while ((r = kms_subbuf_next(&it, &payload, &len, &t)) > 0)
+		;
+	*ts = it.ts;
+	return r;
+}
+
+/* The commit word of a sub-buffer header (long_size bytes after the time stamp). */
+static unsigned long long commit_word(const unsigned char *page, int long_size)
+{
+	uint32_t w32;
+	uint64_t w;
+
+	if (long_size == 8) {
+		memcpy(&w, page + 8, 8);
+		return w;
+	}
+	memcpy(&w32, page + 8, 4);
+	return w32;
+}
+
+/* Store a long_size-wide value at p. */
+static void put_long(unsigned char *p, int long_size, unsigned long long v)
+{
+	uint32_t v32 = v > UINT32_MAX ? UINT32_MAX : v;
+	uint64_t v64 = v;
+
+	if (long_size == 8)
+		memcpy(p, &v64, 8);
+	else
+		memcpy(p, &v32, 4);
+}
+
+/* Copy records [off, end) of a page into a sub-buffer of their own. */
+int kms_subbuf_piece(const void *page, unsigned int page_size, int long_size,
+		     unsigned int off, unsigned int end, unsigned long long lost, void *out)
+{
+	const unsigned char *in = page;
+	unsigned char *o = out;
+	unsigned int hdr = 8 + long_size, data, used, commit;
+	unsigned long long word, ts, flags = 0;
+
+	if ((long_size != 4 && long_size != 8) || page_size <= hdr)
+		return kms_error(KMS_ERR_FAIL, "bad sub-buffer geometry");
+	data = page_size - hdr;
+	word = commit_word(in, long_size);
+	commit = word & KMS_RB_COMMIT_MASK;
+	if (commit > data || end > commit || off > end)
+		return kms_error(KMS_ERR_FAIL, "sub-buffer commit %u, piece %u-%u of %u",
+				 commit, off, end, data);
+	/* Full (the writer has left it) and nothing to add: use it as it is. */
+	if (off == 0 && end == data && commit == data && !(word & ~KMS_RB_COMMIT_MASK) && !lost)
+		return 0;
+	if (kms_subbuf_ts_at(page, long_size, off, &ts) < 0)
+		return kms_error(KMS_ERR_FAIL, "corrupt record in sub-buffer");
+	used = end - off;
+	memcpy(o, &ts, 8);
+	memcpy(o + hdr, in + hdr + off, used);
+	if (off == 0 && (word & KMS_RB_MISSED_EVENTS)) {
+		/* Flagged by the kernel (and the count stored after the data). */
+		flags = word & (KMS_RB_MISSED_EVENTS | KMS_RB_MISSED_STORED);
+		if ((flags & KMS_RB_MISSED_STORED) && end == commit && commit + long_size <= data) {
+			memcpy(o + hdr + used, in + hdr + commit, long_size);
+			used += long_size;
+		} else {
+			flags &= ~KMS_RB_MISSED_STORED;
+		}
+	} else if (off == 0 && lost) {
+		flags = KMS_RB_MISSED_EVENTS;
+		if (end + long_size <= data) {
+			put_long(o + hdr + used, long_size, lost);
+			used += long_size;
+			flags |= KMS_RB_MISSED_STORED;
+		}
+	}
+	put_long(o + 8, long_size, (unsigned long long)(end - off) | flags);
+	memset(o + hdr + used, 0, data - used);
+	return 1;
+}
+
 /* Count the data records of a page, and by event id when asked. */
 static int count_records(const void *page, int long_size, struct kms_subbuf *sb,
 			 unsigned long long *by_id)

@@ -114,4 +114,25 @@ static inline int kms_subbuf_next(struct kms_subbuf_iter *it, const void **paylo
 	return 0;
 }
 
+/*
+ * The time stamp in force at data byte off of a page (off is a record
+ * boundary): the page time stamp a sub-buffer holding the records from off
+ * on needs. Returns 0, or -1 if a record before off is corrupt.
+ */
+int kms_subbuf_ts_at(const void *page, int long_size, unsigned int off,
+		     unsigned long long *ts);
+
+/*
+ * The records at data bytes [off, end) of a page of page_size bytes whose
+ * writer may still be appending after end, as a sub-buffer of their own:
+ * the time stamp in force at off, commit end - off, the page's lost-event
+ * flags and stored count on the first piece (off 0), or, where the page
+ * has none, lost events told apart (lost > 0: flagged, with the count when
+ * there is room after the data), zeros after. Returns 0 when the page can
+ * be used as it is (whole, full, nothing to add), 1 when out (page_size
+ * bytes) holds the piece, -1 when the header or a record is corrupt.
+ */
+int kms_subbuf_piece(const void *page, unsigned int page_size, int long_size,
+		     unsigned int off, unsigned int end, unsigned long long lost, void *out);
+
 #endif

@@ -27,6 +27,11 @@ done
 "$KMS" record -q -e kmem:mm_page_alloc -o w.dat 2>rec.err &
 kpid=$!
 wait_instance $kpid
+# the instance exists before its readers start and tracing is switched on
+for i in $(seq 100); do
+	[ "$(cat "$T/instances/kmemscope-$kpid/tracing_on" 2>/dev/null)" = 1 ] && break
+	sleep 0.1
+done
 "$TOUCHMEM" -m 8 >/dev/null
 kill -INT $kpid
 wait $kpid || fail "whole-system record exited $?: $(cat rec.err)"

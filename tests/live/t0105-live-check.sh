@@ -31,6 +31,16 @@ for ev in kmem:kmem_cache_alloc kmem:kmem_cache_free kmem:kmalloc_node; do
 			*) [ "$has" = 0 ] || fail "$ev: name field missed";; esac
 	fi
 done
+# The ring buffer's read path: mmap from 6.10 on (the kernel's version is the evidence).
+kv=$(uname -r | perl -ne 'print /^(\d+)\.(\d+)/ ? $1 * 1000 + $2 : 0')
+want=splice; [ "$kv" -ge 6010 ] && want=mmap
+[ "$(fact ring_buffer value)" = $want ] ||
+	fail "ring_buffer: check says $(fact ring_buffer value) ($(fact ring_buffer evidence)), the kernel $(uname -r) gives $want"
+KMEMSCOPE_READ=splice "$KMS" check --json >c-splice.json || fail "check with KMEMSCOPE_READ=splice failed"
+perl -MJSON::PP -e 'local $/; my $f = decode_json(<STDIN>)->{facts}{ring_buffer};
+	exit($f->{value} eq "splice" && $f->{evidence} =~ /KMEMSCOPE_READ=splice/ ? 0 : 1)' <c-splice.json ||
+	fail "KMEMSCOPE_READ=splice: check does not say splice is chosen"
+no_instances_left
 mkdir -p sec
 if mount -t securityfs -o ro securityfs sec 2>/dev/null; then
 	level=$(sed 's/.*\[\(.*\)\].*/\1/' sec/lockdown 2>/dev/null)

@@ -5,7 +5,9 @@
  * absolute stamps, padding, long (type_len 0) records, and the missed-events
  * flags with and without a stored count, against kbuffer's documented
  * kbuffer_missed_events(). Expected values are the ones this
- * test wrote, not anything computed by kmemscope.
+ * test wrote, not anything computed by kmemscope. Pieces of a page cut as
+ * the mapped reader cuts them (kms_subbuf_piece) must give kbuffer the
+ * records and time stamps it reads from the whole page.
  */
 #include <stdint.h>
 #include <string.h>
@@ -69,6 +71,97 @@ static void finish(struct page_builder *b, uint64_t ts, uint64_t flags, int64_t 
 	memcpy(b->buf + 8, &commit, 8);
 	if (stored >= 0)
 		memcpy(b->buf + 16 + b->off, &stored, 8);
+}
+
+/* The time stamps kbuffer reads from a page, appended to ts[*n]. */
+static int kbuffer_stamps(const void *page, unsigned long long *ts, int *n, int *missed)
+{
+	struct kbuffer *kb = kbuffer_alloc(KBUFFER_LSIZE_8, KBUFFER_ENDIAN_LITTLE);
+	unsigned long long t;
+	void *data;
+
+	if (!kb || kbuffer_load_subbuffer(kb, (void *)page) < 0)
+		return -1;
+	if (missed)
+		*missed = kbuffer_missed_events(kb);
+	while ((data = kbuffer_read_event(kb, &t))) {
+		ts[(*n)++] = t;
+		kbuffer_next_event(kb, NULL);
+	}
+	kbuffer_free(kb);
+	return 0;
+}
+
+/* Pieces of a page as the mapped reader hands them out, against kbuffer. */
+static void check_pieces(void)
+{
+	static struct page_builder p, q, f;
+	static unsigned char out[PAGE], out2[PAGE];
+	unsigned long long whole[16], cut[16];
+	unsigned int cut1, end;
+	struct kms_subbuf sb;
+	int nw = 0, nc = 0, missed, i;
+
+	/* The writer's page: records up to cut1 handed out first, the rest later. */
+	time_extend(&p, (3ULL << 27) + 5);
+	rec_small(&p, 10, 2, 7);
+	rec_long(&p, 20, 40);
+	cut1 = p.off;
+	padding(&p, 12);	/* a discarded record, its delta kept */
+	rec_small(&p, 7, 3, 8);
+	time_extend(&p, 1ULL << 28);
+	rec_small(&p, 2, 2, 9);
+	end = p.off;
+	finish(&p, 5000000, 0, -1);
+	CHECK(kbuffer_stamps(p.buf, whole, &nw, NULL) == 0 && nw == 4, "kbuffer reads %d records", nw);
+	CHECK(kms_subbuf_piece(p.buf, PAGE, 8, 0, cut1, 0, out) == 1, "first piece: %s", kms_strerror());
+	CHECK(kms_subbuf_piece(p.buf, PAGE, 8, cut1, end, 0, out2) == 1, "second piece: %s",
+	      kms_strerror());
+	CHECK(kbuffer_stamps(out, cut, &nc, NULL) == 0 && kbuffer_stamps(out2, cut, &nc, &missed) == 0,
+	      "kbuffer cannot load the pieces");
+	CHECK(nc == nw, "pieces hold %d records, the page %d", nc, nw);
+	for (i = 0; i < nc && i < nw; i++)
+		CHECK(cut[i] == whole[i], "record %d: piece ts %llu, page ts %llu", i, cut[i], whole[i]);
+	CHECK(missed == 0, "second piece flagged");
+	CHECK(kms_subbuf_parse(out2, PAGE, 8, &sb, NULL) == 0 && sb.commit == end - cut1 &&
+	      sb.nr_events == 2, "second piece: commit %u events %u", sb.commit, sb.nr_events);
+	for (i = 16 + sb.commit; i < PAGE && !out2[i]; i++)
+		;
+	CHECK(i == PAGE, "byte %d after the second piece's data is not zero", i);
+
+	/* Lost before the page, told by the meta page only: flagged with the count. */
+	rec_small(&q, 4, 2, 7);
+	rec_small(&q, 4, 2, 7);
+	finish(&q, 6000000, 0, -1);
+	CHECK(kms_subbuf_piece(q.buf, PAGE, 8, 0, q.off, 1234, out) == 1, "lost piece");
+	nc = 0;
+	CHECK(kbuffer_stamps(out, cut, &nc, &missed) == 0 && missed == 1234 && nc == 2,
+	      "kbuffer: missed %d, %d records (want 1234, 2)", missed, nc);
+	CHECK(kms_subbuf_parse(out, PAGE, 8, &sb, NULL) == 0 && sb.missed_count == 1234, "count %llu",
+	      sb.missed_count);
+	/* ... on a later piece of the same page, no flag. */
+	CHECK(kms_subbuf_piece(q.buf, PAGE, 8, 12, q.off, 0, out) == 1 &&
+	      kms_subbuf_parse(out, PAGE, 8, &sb, NULL) == 0 && !sb.missed && sb.nr_events == 1,
+	      "later piece: missed %d, %u events", sb.missed, sb.nr_events);
+
+	/* A page the kernel flagged, count stored: passed on. */
+	finish(&q, 6000000, KMS_RB_MISSED_EVENTS | KMS_RB_MISSED_STORED, 99);
+	CHECK(kms_subbuf_piece(q.buf, PAGE, 8, 0, q.off, 0, out) == 1 &&
+	      kms_subbuf_parse(out, PAGE, 8, &sb, NULL) == 0 && sb.missed_stored &&
+	      sb.missed_count == 99, "kernel-flagged page: count %llu", sb.missed_count);
+
+	/* A full page the writer has left: used in place; with losses, flagged (no room). */
+	while (f.off + 16 < PAGE - 16)
+		rec_small(&f, 1, 3, 7);
+	padding(&f, PAGE - 16 - f.off - 4);	/* (4 bytes of header, then its length) */
+	finish(&f, 7000000, 0, -1);
+	CHECK(kms_subbuf_piece(f.buf, PAGE, 8, 0, PAGE - 16, 0, out) == 0, "full page copied");
+	CHECK(kms_subbuf_piece(f.buf, PAGE, 8, 0, PAGE - 16, 5, out) == 1 &&
+	      kms_subbuf_parse(out, PAGE, 8, &sb, NULL) == 0 && sb.missed && !sb.missed_stored,
+	      "full page with losses: missed %d stored %d", sb.missed, sb.missed_stored);
+
+	/* A piece beyond the commit is corrupt. */
+	CHECK(kms_subbuf_piece(q.buf, PAGE, 8, 0, q.off + 8, 0, out) < 0, "piece past the commit");
 }
 
 int main(void)
@@ -194,5 +287,6 @@ int main(void)
 	CHECK(kms_subbuf_parse(e.buf, PAGE, 8, &sb, NULL) == 0 && !sb.null_pad && sb.end == 12 &&
 	      sb.commit == 14, "page I: walk ends at %u of %u", sb.end, sb.commit);
 
+	check_pieces();
 	return unit_done("unit-subbuf");
 }
