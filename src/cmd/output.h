@@ -25,6 +25,9 @@ struct out_meta {
 	const struct kms_scope_info *scope;	/* whose events count, or NULL */
 	/* top's bounds: processes folded into "other", allocations not followed */
 	unsigned long long	folded_procs, folded_events, untracked;
+	/* top: the events analysed are those up to through_s since the start, behind_s ago */
+	bool			lag_known;
+	double			through_s, behind_s;
 };
 
 void out_text_header(FILE *f, const struct out_meta *m);
