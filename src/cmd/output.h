@@ -41,6 +41,19 @@ cJSON *out_json_new(const struct out_meta *m);
 int out_json_add(cJSON *doc, const struct kms_rows *rows);
 /* Row i of a table as a JSON object (for documents of their own shape). */
 cJSON *out_json_row(const struct kms_rows *rows, size_t i);
+/*
+ * The same document on one line, written as it is made (jsonstream.c):
+ * begin, a table at a time, end. Memory does not grow with the rows.
+ */
+struct out_json_stream {
+	FILE		*f;
+	cJSON		*tail;		/* row_counts and notes, after the tables */
+	int		ntables;
+};
+int out_json_stream_begin(struct out_json_stream *js, FILE *f, const struct out_meta *m);
+int out_json_stream_table(struct out_json_stream *js, const struct kms_rows *rows);
+int out_json_stream_end(struct out_json_stream *js);
+void out_json_stream_abort(struct out_json_stream *js);
 /* Print and free the document: pretty, or on one line. */
 int out_json_print(FILE *f, cJSON *doc, int one_line);
 

@@ -127,9 +127,9 @@ static int show(struct top *t, bool tty)
 	unsigned long long ev, bytes, lost;
 	struct kms_scope_info scope;
 	struct out_meta m = { 0 };
+	struct out_json_stream js = { 0 };
 	char src[64];
-	cJSON *doc = NULL;
-	int i;
+	int i, ret = 0;
 
 	if (t->rc->snapshots & KMS_SNAP_SLABINFO) {
 		char *s = kms_read_file("/proc/slabinfo", NULL);
@@ -154,9 +154,9 @@ static int show(struct top *t, bool tty)
 			return -1;
 		return t->prom.path && prom_write(&t->prom, t->an, &m) < 0 ? -1 : 0;
 	}
-	if (t->json)
-		doc = out_json_new(&m);
-	else {
+	if (t->json && out_json_stream_begin(&js, stdout, &m) < 0)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	if (!t->json) {
 		if (tty)
 			fputs("\033[H\033[2J", stdout);
 		out_text_header(stdout, &m);
@@ -167,23 +167,28 @@ static int show(struct top *t, bool tty)
 		if (t->table && strcmp(t->table, t->rc->tables[i].def->name))
 			continue;
 		if (kms_analysis_table(t->an, &t->rc->tables[i], &rows) < 0) {
-			cJSON_Delete(doc);
+			out_json_stream_abort(&js);
 			return -1;
 		}
-		if (doc)
-			out_json_add(doc, &rows);
+		/* a table's rows are written and freed before the next is made */
+		if (t->json)
+			ret = out_json_stream_table(&js, &rows);
 		else
 			out_text_table(stdout, &rows);
 		kms_rows_free(&rows);
+		if (ret < 0) {
+			out_json_stream_abort(&js);
+			return kms_error(KMS_ERR_NOMEM, "out of memory");
+		}
 	}
-	if (doc)
-		out_json_print(stdout, doc, 1);
-	else if (!tty)
+	if (t->json && out_json_stream_end(&js) < 0)
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	else if (!t->json && !tty)
 		putchar('\n');
 	/*
-	 * A snapshot's rows and document (megabytes with thousands of
-	 * processes) are freed by now: give the memory back, so that RSS
-	 * follows what the analysis holds and not the largest snapshot yet.
+	 * A snapshot's rows (megabytes with thousands of processes) are freed
+	 * by now: give the memory back, so that RSS follows what the analysis
+	 * holds and not the largest snapshot yet.
 	 */
 	malloc_trim(0);
 	if (fflush(stdout) == EOF || ferror(stdout))
