@@ -5,7 +5,8 @@
 # interval), SIGINT ends it within one interval with status 0, and its
 # instance is gone. Oracles: /proc/PID/status (VmRSS), the clock, tracefs.
 #   tests/soak/top-soak.sh [SECONDS [LOADS]]   (needs root; LOADS copies of
-#   the load, default 3; not part of make check)
+#   the load, default 3; make check runs 20 s with 3:
+#   tests/live/t0118-live-top-soak.sh)
 . "${TESTLIB:?TESTLIB must name tests/lib.sh}"
 need_live
 secs=${1:-300}
