@@ -260,25 +260,21 @@ static int live_page(int cpu, const void *page, unsigned int size,
 
 /*
  * CPU c's next record into c->ts/data/len, moving on to the next page of
- * this drain's batch when its page is done. false when the batch has no
- * more of this CPU's records; -1 on a corrupt page.
+ * this drain's batch when its page is done; c->have says whether there was one.
  */
-static int next_record(struct kms_live *l, struct qcpu *c)
+static bool next_record(struct kms_live *l, struct qcpu *c)
 {
 	struct live_queue *q = l->queue;
-	int r;
 
 	for (;;) {
 		if (c->cur) {
-			r = kms_subbuf_next(&c->it, &c->data, &c->len, &c->ts);
-			if (r > 0)
+			/* a corrupt record ends its page, as the whole-batch merge did */
+			if (kms_subbuf_next(&c->it, &c->data, &c->len, &c->ts) > 0)
 				return c->have = true;
 			pthread_mutex_lock(&q->lock);
 			queue_release(q, c->cur);
 			pthread_mutex_unlock(&q->lock);
 			c->cur = NULL;
-			if (r < 0)
-				return kms_error(KMS_ERR_FAIL, "corrupt record in a live page");
 		}
 		if (!c->take)
 			return c->have = false;
@@ -332,7 +328,7 @@ int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn,
 	struct live_queue *q = l->queue;
 	struct qcpu *cpus;
 	unsigned long count = 0;
-	int *heap, n = 0, i, r;
+	int *heap, n = 0, i;
 
 	if (!q)
 		return 1;
@@ -343,9 +339,7 @@ int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn,
 		cpus[i].take = cpus[i].n;
 	pthread_mutex_unlock(&q->lock);
 	for (i = 0; i < q->ncpus; i++) {
-		if (!cpus[i].have && (r = next_record(l, &cpus[i])) < 0)
-			return -1;
-		if (cpus[i].have)
+		if (cpus[i].have || next_record(l, &cpus[i]))
 			heap[n++] = i;
 	}
 	for (i = n / 2 - 1; i >= 0; i--)
@@ -358,9 +352,9 @@ int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn,
 		c->have = false;
 		q->last_ts = c->ts;
 		q->delivered = true;
-		if (fn(tep, &rec, heap[0], 0, ctx) < 0 || next_record(l, c) < 0)
+		if (fn(tep, &rec, heap[0], 0, ctx) < 0)
 			return -1;
-		if (!c->have)
+		if (!next_record(l, c))
 			heap[0] = heap[--n];
 		merge_sift(cpus, heap, n, 0);
 		if (deadline && !(++count % DRAIN_CLOCK_EVERY) && kms_now_ns() >= deadline)

@@ -114,7 +114,7 @@ int kms_live_stop(struct kms_live *l);
  * (queue mode only), as kms_file_iterate() does for a file, until the
  * queue as it was at the call is empty (1) or the monotonic clock reaches
  * deadline (0; 0 is no deadline): the rest stays queued for the next call.
- * -1 when fn fails or a page is corrupt.
+ * -1 when fn fails (a corrupt record ends its page).
  */
 int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn, void *ctx,
 		   unsigned long long deadline);
