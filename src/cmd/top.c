@@ -190,8 +190,8 @@ static int show(struct top *t, bool tty)
 	 * are freed by now: give them back, so that RSS follows what the
 	 * analysis holds between snapshots. Kept instead (fixed malloc
 	 * thresholds), RSS rose to the largest snapshot's high-water mark plus
-	 * fragmentation, 241 MB after five minutes of the soak against a
-	 * median of 168 MB here; the price is their page faults each interval.
+	 * fragmentation (241 MB after five minutes of the soak, spikes to
+	 * 390 MB); the price is their page faults each interval.
 	 */
 	malloc_trim(0);
 	if (fflush(stdout) == EOF || ferror(stdout))
