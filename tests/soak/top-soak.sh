@@ -61,14 +61,16 @@ fi
 n=$(wc -l <top.json)
 [ "$n" -ge $((secs - 2)) ] || fail "$n snapshots in $secs s at a 1 s interval: $(tr "\n" " " <rss)"
 # each snapshot's duration since the start: steps of about one interval
-late=$(perl -MJSON::PP -ne 'my $d = decode_json($_)->{duration_s}; printf "%.3f\n", $d - $p if defined $p; $p = $d' head.json |
+# (but the last, printed when SIGINT came, anywhere in its interval)
+head -n -1 head.json >steps.json
+late=$(perl -MJSON::PP -ne 'my $d = decode_json($_)->{duration_s}; printf "%.3f\n", $d - $p if defined $p; $p = $d' steps.json |
 	awk '$1 > 2.0 || $1 < 0.5' | wc -l)
 [ "$late" -eq 0 ] || fail "$late snapshots more than one interval late"
 lost=$(perl -MJSON::PP -ne '$l = decode_json($_)->{lost_events}; END { print $l }' head.json)
 # how far behind the analysis was (kmemscope-top(1), BEHIND): said, not required
 behind=$(perl -MJSON::PP -ne '$b = decode_json($_)->{behind_s}; defined $b or die "no behind_s\n"; $m = $b if $b > $m; END { printf "%.3f", $m }' head.json) ||
 	fail "a snapshot without behind_s"
-steps=$(perl -MJSON::PP -ne 'my $d = decode_json($_)->{duration_s}; printf "%.3f\n", $d - $p if defined $p; $p = $d' head.json |
+steps=$(perl -MJSON::PP -ne 'my $d = decode_json($_)->{duration_s}; printf "%.3f\n", $d - $p if defined $p; $p = $d' steps.json |
 	sort -n | awk '{ v[NR] = $1 } END { printf "%s-%s", v[1], v[NR] }')
 # SOAK_KEEP=DIR keeps the RSS samples and each snapshot's header figures
 if [ -n "${SOAK_KEEP:-}" ]; then
