@@ -13,6 +13,9 @@ void out_text_header(FILE *f, const struct out_meta *m)
 {
 	fprintf(f, "source: %s   duration: %.3f s   events: %llu   lost: %llu\n",
 		m->source, m->duration_s, m->events, m->lost);
+	if (m->lag_known && m->behind_s > 0)
+		fprintf(f, "behind: events counted up to %.3f s, %.3f s ago (the rest is "
+			"queued or in the kernel's buffer)\n", m->through_s, m->behind_s);
 	if (m->buffers)
 		fprintf(f, "buffers: %s\n", m->buffers);
 	if (m->missing && *m->missing)
@@ -192,6 +195,10 @@ cJSON *out_json_new(const struct out_meta *m)
 	cJSON_AddNumberToObject(doc, "duration_s", m->duration_s);
 	cJSON_AddNumberToObject(doc, "events", (double)m->events);
 	cJSON_AddNumberToObject(doc, "lost_events", (double)m->lost);
+	if (m->lag_known) {
+		cJSON_AddNumberToObject(doc, "events_through_s", m->through_s);
+		cJSON_AddNumberToObject(doc, "behind_s", m->behind_s);
+	}
 	if (m->missing && *m->missing)
 		cJSON_AddStringToObject(doc, "missing_events", m->missing);
 	if (m->buffers)

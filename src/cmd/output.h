@@ -25,6 +25,9 @@ struct out_meta {
 	const struct kms_scope_info *scope;	/* whose events count, or NULL */
 	/* top's bounds: processes folded into "other", allocations not followed */
 	unsigned long long	folded_procs, folded_events, untracked;
+	/* top: the events analysed are those up to through_s since the start, behind_s ago */
+	bool			lag_known;
+	double			through_s, behind_s;
 };
 
 void out_text_header(FILE *f, const struct out_meta *m);
@@ -38,6 +41,19 @@ cJSON *out_json_new(const struct out_meta *m);
 int out_json_add(cJSON *doc, const struct kms_rows *rows);
 /* Row i of a table as a JSON object (for documents of their own shape). */
 cJSON *out_json_row(const struct kms_rows *rows, size_t i);
+/*
+ * The same document on one line, written as it is made (jsonstream.c):
+ * begin, a table at a time, end. Memory does not grow with the rows.
+ */
+struct out_json_stream {
+	FILE		*f;
+	cJSON		*tail;		/* row_counts and notes, after the tables */
+	int		ntables;
+};
+int out_json_stream_begin(struct out_json_stream *js, FILE *f, const struct out_meta *m);
+int out_json_stream_table(struct out_json_stream *js, const struct kms_rows *rows);
+int out_json_stream_end(struct out_json_stream *js);
+void out_json_stream_abort(struct out_json_stream *js);
 /* Print and free the document: pretty, or on one line. */
 int out_json_print(FILE *f, cJSON *doc, int one_line);
 

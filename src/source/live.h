@@ -55,6 +55,8 @@ struct kms_live_config {
 	int				flush_ms;	/* partial pages at least this often */
 	bool				record_maps;	/* the scope's /proc/PID/maps into
 							 * the buffer (mapsrec.h) */
+	const char			*trace_clock;	/* the instance's, or NULL: the
+							 * kernel's default */
 	kms_live_notice_fn		notice;
 	void				*ctx;		/* for page_fn and notice */
 };
@@ -76,6 +78,7 @@ struct kms_live {
 	bool			have_child;
 	int			stop_signal;
 	unsigned long long	t0;		/* when tracing went on (monotonic ns) */
+	bool			clock_set;	/* cfg.trace_clock is the instance's */
 	sigset_t		sigs, oldmask;
 	bool			masked;
 	bool			stopped;
@@ -108,9 +111,18 @@ enum kms_live_wake kms_live_wait(struct kms_live *l, unsigned long long ns);
 int kms_live_stop(struct kms_live *l);
 /*
  * Deliver the queued records to fn in timestamp order, merged across CPUs
- * (queue mode only), as kms_file_iterate() does for a file.
+ * (queue mode only), as kms_file_iterate() does for a file, until the
+ * queue as it was at the call is empty (1) or the monotonic clock reaches
+ * deadline (0; 0 is no deadline): the rest stays queued for the next call.
+ * -1 when fn fails (a corrupt record ends its page).
  */
-int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn, void *ctx);
+int kms_live_drain(struct kms_live *l, struct tep_handle *tep, kms_record_fn fn, void *ctx,
+		   unsigned long long deadline);
+/*
+ * Whether records wait to be drained; the timestamp of the last one
+ * delivered (0: none yet) and the pages still queued.
+ */
+bool kms_live_backlog(struct kms_live *l, unsigned long long *last_ts, size_t *pages);
 /* Remove the instance and probes, end the command, restore the signal mask. */
 void kms_live_destroy(struct kms_live *l);
 

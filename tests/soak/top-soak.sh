@@ -5,7 +5,8 @@
 # interval), SIGINT ends it within one interval with status 0, and its
 # instance is gone. Oracles: /proc/PID/status (VmRSS), the clock, tracefs.
 #   tests/soak/top-soak.sh [SECONDS [LOADS]]   (needs root; LOADS copies of
-#   the load, default 3; not part of make check)
+#   the load, default 3; make check runs 20 s with 3:
+#   tests/live/t0119-live-top-soak.sh)
 . "${TESTLIB:?TESTLIB must name tests/lib.sh}"
 need_live
 secs=${1:-300}
@@ -34,6 +35,10 @@ kill -INT $top
 wait $top
 rc=$?
 t1=$(date +%s.%N)
+kill $pids 2>/dev/null	# the checks below need no load
+# each snapshot's header keys (they come before "tables"): JSON::PP is slow on whole snapshots
+perl -MJSON::PP -ne 's/,"tables":.*//; print encode_json(decode_json("$_}")), "\n"' top.json >head.json ||
+	fail "a snapshot is not JSON: $(tail -c 300 top.json)"
 [ "$rc" = 0 ] || fail "top exited $rc after SIGINT: $(tail -3 top.err)"
 no_instances_left
 took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
@@ -43,21 +48,33 @@ awk -v t="$took" 'BEGIN { exit !(t <= 2.0) }' || fail "SIGINT took $took s (inte
 # quarter against the last one (a leak rises; a bounded queue does not).
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 base=$(sed -n "$quarter,$((2 * quarter))p" rss | median)
-late=$(tail -n "$quarter" rss | median)
+last=$(tail -n "$quarter" rss | median)
 max=$(sort -n rss | tail -1)
 # In a short run the maps are still filling up to their bounds (kmemscope-
 # top(1), MEMORY): below 2 minutes only the bound itself is checked.
 if [ "$secs" -ge 120 ]; then
-	awk -v b="$base" -v l="$late" 'BEGIN { exit !(l <= 1.2 * b) }' ||
-		fail "RSS rose from a median $base KiB to $late KiB: $(tr "\n" " " <rss)"
+	awk -v b="$base" -v l="$last" 'BEGIN { exit !(l <= 1.2 * b) }' ||
+		fail "RSS rose from a median $base KiB to $last KiB: $(tr "\n" " " <rss)"
 else
 	[ "$max" -le $((256 * 1024)) ] || fail "RSS reached $max KiB in $secs s: $(tr "\n" " " <rss)"
 fi
 n=$(wc -l <top.json)
 [ "$n" -ge $((secs - 2)) ] || fail "$n snapshots in $secs s at a 1 s interval: $(tr "\n" " " <rss)"
 # each snapshot's duration since the start: steps of about one interval
-late=$(perl -MJSON::PP -ne 'my $d = decode_json($_)->{duration_s}; printf "%.3f\n", $d - $p if defined $p; $p = $d' top.json |
+# (but the last, printed when SIGINT came, anywhere in its interval)
+head -n -1 head.json >steps.json
+late=$(perl -MJSON::PP -ne 'my $d = decode_json($_)->{duration_s}; printf "%.3f\n", $d - $p if defined $p; $p = $d' steps.json |
 	awk '$1 > 2.0 || $1 < 0.5' | wc -l)
 [ "$late" -eq 0 ] || fail "$late snapshots more than one interval late"
-lost=$(perl -MJSON::PP -ne '$l = decode_json($_)->{lost_events}; END { print $l }' top.json)
-ok "top beside a load for $secs s: RSS median $base -> $late KiB (max $max), $n snapshots on time, SIGINT in $took s, lost $lost events"
+lost=$(perl -MJSON::PP -ne '$l = decode_json($_)->{lost_events}; END { print $l }' head.json)
+# how far behind the analysis was (kmemscope-top(1), BEHIND): said, not required
+behind=$(perl -MJSON::PP -ne '$b = decode_json($_)->{behind_s}; defined $b or die "no behind_s\n"; $m = $b if $b > $m; END { printf "%.3f", $m }' head.json) ||
+	fail "a snapshot without behind_s"
+steps=$(perl -MJSON::PP -ne 'my $d = decode_json($_)->{duration_s}; printf "%.3f\n", $d - $p if defined $p; $p = $d' steps.json |
+	sort -n | awk '{ v[NR] = $1 } END { printf "%s-%s", v[1], v[NR] }')
+# SOAK_KEEP=DIR keeps the RSS samples and each snapshot's header figures
+if [ -n "${SOAK_KEEP:-}" ]; then
+	mkdir -p "$SOAK_KEEP" && cp rss "$SOAK_KEEP/rss" &&
+		perl -MJSON::PP -ne 'my $j = decode_json($_); print join(" ", map { $j->{$_} // "-" } qw(duration_s events lost_events events_through_s behind_s)), "\n"' head.json >"$SOAK_KEEP/snapshots"
+fi
+ok "top beside $loads loads for $secs s: RSS median $base -> $last KiB (max $max), $n snapshots on time (steps $steps s), SIGINT in $took s, lost $lost events, at most $behind s behind"
