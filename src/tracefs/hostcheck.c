@@ -153,11 +153,12 @@ void kms_hostcheck_run(struct kms_hostcheck *h)
 			char why[200];
 			const char *rb = kms_rbmap_probe(inst, why, sizeof(why));
 
-			add(h, "ring_buffer", !strcmp(rb, "mmap"), rb, "%s", why);
+			/* fine unless mmap is demanded and refused (record and top would fail) */
+			add(h, "ring_buffer", !strcmp(rb, "mmap") || kms_read_path_wanted() != KMS_READ_MMAP,
+			    rb, "%s", why);
 			tracefs_instance_destroy(inst);
 			tracefs_instance_free(inst);
-		}
-		else
+		} else
 			add(h, "ring_buffer", -1, "unknown", "no instance to map");
 		h->tracefs_ok = ok;
 	}

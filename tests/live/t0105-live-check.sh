@@ -31,11 +31,16 @@ for ev in kmem:kmem_cache_alloc kmem:kmem_cache_free kmem:kmalloc_node; do
 			*) [ "$has" = 0 ] || fail "$ev: name field missed";; esac
 	fi
 done
-# The ring buffer's read path: mmap from 6.10 on (the kernel's version is the evidence).
+# The ring buffer's read path: splice by default; under KMEMSCOPE_READ=auto,
+# mmap from 6.10 on (the kernel's version is the evidence).
+[ "$(fact ring_buffer value)" = splice ] ||
+	fail "ring_buffer: check says $(fact ring_buffer value) ($(fact ring_buffer evidence)) by default, not splice"
 kv=$(uname -r | perl -ne 'print /^(\d+)\.(\d+)/ ? $1 * 1000 + $2 : 0')
 want=splice; [ "$kv" -ge 6010 ] && want=mmap
-[ "$(fact ring_buffer value)" = $want ] ||
-	fail "ring_buffer: check says $(fact ring_buffer value) ($(fact ring_buffer evidence)), the kernel $(uname -r) gives $want"
+KMEMSCOPE_READ=auto "$KMS" check --json >c-auto.json || fail "check with KMEMSCOPE_READ=auto failed"
+got=$(perl -MJSON::PP -e 'local $/; my $f = decode_json(<STDIN>)->{facts}{ring_buffer};
+	print "$f->{value} ($f->{evidence})"' <c-auto.json)
+case "$got" in "$want "*) ;; *) fail "KMEMSCOPE_READ=auto: check says $got, the kernel $(uname -r) gives $want";; esac
 KMEMSCOPE_READ=splice "$KMS" check --json >c-splice.json || fail "check with KMEMSCOPE_READ=splice failed"
 perl -MJSON::PP -e 'local $/; my $f = decode_json(<STDIN>)->{facts}{ring_buffer};
 	exit($f->{value} eq "splice" && $f->{evidence} =~ /KMEMSCOPE_READ=splice/ ? 0 : 1)' <c-splice.json ||
