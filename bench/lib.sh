@@ -1,4 +1,4 @@
-# The start that bench/overhead.sh and bench/throughput.sh share (sourced
+# The start that bench/overhead.sh, throughput.sh and readpath.sh share (sourced
 # by them, run as SCRIPT BUILDDIR ...): B, the build tree, and S, the
 # source tree; KMS and LOAD in B; OUT, a temporary directory removed on
 # exit; median, of the numbers on stdin.

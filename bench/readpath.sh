@@ -7,13 +7,9 @@
 # and the events lost, as a markdown table of medians and min-max.
 # Usage (root): bench/readpath.sh BUILDDIR [ITERATIONS] [ROUNDS]
 set -eu
-B=$(cd "$1" && pwd)
+. "$(dirname "$0")/lib.sh"
 ITER=${2:-10000}
 ROUNDS=${3:-5}
-KMS=$B/kmemscope
-LOAD=$B/bench/kmemload
-OUT=$(mktemp -d /tmp/kms-bench.XXXXXX)
-trap 'rm -rf $OUT' EXIT
 
 for r in $(seq $ROUNDS); do
 	for p in mmap splice; do

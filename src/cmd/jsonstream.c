@@ -77,7 +77,7 @@ static void put_double(FILE *f, double d)
 		fputs("null", f);
 		return;
 	}
-	if (d == (double)(long long)d && fabs(d) < 1e15) {
+	if (fabs(d) < 1e15 && d == (double)(long long)d) {
 		put_int(f, (long long)d);
 		return;
 	}

@@ -456,6 +456,15 @@ static int cmd_top(int argc, char **argv)
 			}
 			shown++;
 		}
+		if (done) {	/* what the bounded last decode left is said, not dropped silently */
+			unsigned long long last;
+			size_t left;
+
+			if (kms_live_backlog(&t.live, &last, &left) && left)
+				fprintf(stderr, "kmemscope top: %zu page%s queued at the stop not decoded "
+					"(the last snapshot's behind_s says how far it is)\n",
+					left, left == 1 ? "" : "s");
+		}
 		if (t.count && shown >= t.count && !t.live.have_child)
 			done = true;
 		/* on the interval's grid; a snapshot more than an interval late starts it anew */

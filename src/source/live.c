@@ -144,12 +144,13 @@ static int queue_page(int cpu, const void *page, unsigned int size,
 		      const struct kms_subbuf *sb, void *ctx)
 {
 	struct live_queue *q = ((struct kms_live *)ctx)->queue;
-	struct qcpu *c = &q->cpus[cpu];
+	struct qcpu *c;
 	struct qpage *p;
 
 	if (size > q->slot_size - sizeof(*p) || cpu < 0 || cpu >= q->ncpus)
 		return kms_error(KMS_ERR_FAIL, "cpu%d: page of %u bytes does not fit the queue",
 				 cpu, size);
+	c = &q->cpus[cpu];
 	pthread_mutex_lock(&q->lock);
 	p = queue_slot(q);
 	pthread_mutex_unlock(&q->lock);

@@ -200,7 +200,7 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 		id = meta_u32(&m->meta->reader.id);
 		rd = meta_u32(&m->meta->reader.read);
 	}
-	if (id >= m->nr_subbufs || rd > m->subbuf_size)
+	if (id >= m->nr_subbufs || rd > m->subbuf_size - 8 - m->long_size)
 		return kms_error(KMS_ERR_FAIL, "meta page: reader sub-buffer %u of %u, read %u",
 				 id, m->nr_subbufs, rd);
 	p->lost = 0;
@@ -223,7 +223,7 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 		m->id = id;
 		m->done = 0;
 		m->held = false;
-		p->lost = m->meta->reader.lost_events;
+		m->lost = m->meta->reader.lost_events;
 	}
 	if (rd <= m->done)
 		return 0;
@@ -238,6 +238,10 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 	p->page = page;
 	p->off = m->done;
 	p->end = rd;
+	if (!p->off) {		/* the page's first piece carries the count */
+		p->lost = m->lost;
+		m->lost = 0;
+	}
 	m->done = rd;
 	return 1;
 }

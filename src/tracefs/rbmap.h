@@ -46,6 +46,7 @@ struct kms_rbmap {
 	unsigned int		done;		/* its data bytes handed out */
 	bool			held;		/* its bytes up to held_end are held back */
 	unsigned int		held_end;
+	unsigned long long	lost;		/* the kernel's count at the swap, until its first piece */
 };
 
 /*

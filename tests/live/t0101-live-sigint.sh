@@ -28,10 +28,12 @@ done
 kpid=$!
 wait_instance $kpid
 # the instance exists before its readers start and tracing is switched on
+on=0
 for i in $(seq 100); do
-	[ "$(cat "$T/instances/kmemscope-$kpid/tracing_on" 2>/dev/null)" = 1 ] && break
+	[ "$(cat "$T/instances/kmemscope-$kpid/tracing_on" 2>/dev/null)" = 1 ] && on=1 && break
 	sleep 0.1
 done
+[ $on = 1 ] || fail "whole-system record did not switch tracing on in 10 s: $(cat rec.err)"
 "$TOUCHMEM" -m 8 >/dev/null
 kill -INT $kpid
 wait $kpid || fail "whole-system record exited $?: $(cat rec.err)"
