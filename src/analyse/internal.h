@@ -109,7 +109,7 @@ struct kms_analysis {
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
 	struct kms_stacks	*stk;		/* kernel stacks (stacks.c), NULL: none yet */
-	int			no_stacks;	/* the data has no kernel_stack format */
+	int			no_stacks;	/* no kernel_stack format, or no stacks wanted */
 	/* per-event shortcuts: the last process seen, the kmalloc class names' ids */
 	int32_t			last_pid;
 	struct pi_val		*last_proc;	/* valid while procs.slots is last_slots */
