@@ -369,6 +369,12 @@ static int cmd_report(int argc, char **argv)
 		kms_recipe_free(rc);
 		return cmd_core_error();
 	}
+	/* the saved cmdlines in tep: for the comms --events and the probe log print */
+	if ((r.events || r.probe_log) && kms_file_cmdlines(&r.f) < 0) {
+		kms_file_close(&r.f);
+		kms_recipe_free(rc);
+		return cmd_core_error();
+	}
 	trace_seq_init(&r.seq);
 	if (r.events) {
 		printf("cpus=%d\n", r.f.ncpus);
@@ -378,8 +384,11 @@ static int cmd_report(int argc, char **argv)
 			fprintf(stderr, "kmemscope: %llu events, lost %llu events\n", r.f.events,
 				kms_file_lost(&r.f));
 	} else {
+		struct kms_proc_ops ops;
+
+		kms_file_proc_ops(&r.f, &ops);
 		r.dec = kms_decoder_new(r.f.tep);
-		r.an = r.dec ? kms_analysis_new(r.f.tep, NULL) : NULL;
+		r.an = r.dec ? kms_analysis_new(r.f.tep, &ops) : NULL;
 		if (r.an) {
 			kms_analysis_set_orders(r.an, r.orders);
 			cmd_stack_setup(r.an, rc, &r.so);
