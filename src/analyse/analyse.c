@@ -116,6 +116,11 @@ void kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
 	a->max_live = max_live;
 }
 
+void kms_analysis_set_stacks(struct kms_analysis *a, bool wanted)
+{
+	a->no_stacks = !wanted;
+}
+
 void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw)
 {
 	a->raw_addresses = raw;
@@ -239,7 +244,7 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	 * stacks.c pairs each kernel_stack with the event before it on its CPU:
 	 * it sees every event, and adds the stacks of counted ones only.
 	 */
-	if (!a->no_stacks && kms_stacks_add(a, ev, counted) < 0)	/* no_stacks: it returns at once */
+	if (!a->no_stacks && kms_stacks_add(a, ev, counted) < 0)	/* no_stacks: none in the data, or none wanted */
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (!counted) {
 		if (!in_scope)

@@ -88,6 +88,12 @@ void kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
 /* Processes folded into "other", and allocations not followed, so far. */
 void kms_analysis_folded(const struct kms_analysis *a, unsigned long long *procs,
 			 unsigned long long *events, unsigned long long *untracked);
+/*
+ * Whether kernel stacks are paired with their events (default: yes, when
+ * the data has the kernel_stack format). Pairing sees every event, so a
+ * caller that shows no stacks turns it off once, before the first event.
+ */
+void kms_analysis_set_stacks(struct kms_analysis *a, bool wanted);
 /* Show call sites and frames without a symbol as raw addresses (else "[unknown]"). */
 void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw);
 /* The scope and the events it dropped. */

@@ -109,7 +109,7 @@ struct kms_analysis {
 	unsigned int		page_size;	/* bytes, of the machine the data came from */
 	int			long_size;	/* bytes in a long, likewise */
 	struct kms_stacks	*stk;		/* kernel stacks (stacks.c), NULL: none yet */
-	int			no_stacks;	/* the data has no kernel_stack format */
+	int			no_stacks;	/* no kernel_stack format, or no stacks wanted */
 	/* per-event shortcuts: the last process seen, the kmalloc class names' ids */
 	int32_t			last_pid;
 	struct pi_val		*last_proc;	/* valid while procs.slots is last_slots */
@@ -245,6 +245,19 @@ bool kms_in_scope(struct kms_analysis *a, int pid);
 bool kms_selected(struct kms_analysis *a, const struct kms_ev *ev);
 
 /* snapshots.c */
+/*
+ * One /proc snapshot line, at most 511 bytes and up to a NUL (as it was
+ * copied into a 512-byte buffer), read as sscanf's %Ns and %lld read it:
+ * words and numbers after any whitespace.
+ */
+struct sn_line { const char *p, *end; };
+void kms_sn_line(struct sn_line *l, const char *s, size_t n);
+/* The next word, of at most max bytes (the rest stays in the line); false at its end. */
+bool kms_sn_word(struct sn_line *l, size_t max, const char **w, size_t *len);
+/* Whether the line goes on with lit (after any whitespace, if skip); consumes it. */
+bool kms_sn_lit(struct sn_line *l, const char *lit, bool skip);
+/* The next decimal number, clamped as strtoll clamps it; false if none is next. */
+bool kms_sn_num(struct sn_line *l, long long *v);
 int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_emit_slabinfo(struct kms_proj *p);
 void kms_col_delta(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);

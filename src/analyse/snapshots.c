@@ -3,25 +3,103 @@
  * /proc/slabinfo snapshots before and after a run (the slabinfo table):
  * given as text live, or carried in a recording as ftrace:print lines.
  */
-#include <stdio.h>
+#include <limits.h>
 #include <string.h>
 
 #include "analyse/internal.h"
 #include "base/kms.h"
 
+#define SN_LINE_MAX	511	/* the bytes of a line that are read */
+
+void kms_sn_line(struct sn_line *l, const char *s, size_t n)
+{
+	l->p = s;
+	l->end = s + strnlen(s, n < SN_LINE_MAX ? n : SN_LINE_MAX);
+}
+
+/* Whitespace as isspace() sees it in the C locale. */
+static inline bool sn_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static void sn_skip(struct sn_line *l)
+{
+	while (l->p < l->end && sn_space(*l->p))
+		l->p++;
+}
+
+bool kms_sn_word(struct sn_line *l, size_t max, const char **w, size_t *len)
+{
+	const char *start;
+
+	sn_skip(l);
+	if (l->p == l->end)
+		return false;
+	start = l->p;
+	while (l->p < l->end && !sn_space(*l->p) && (size_t)(l->p - start) < max)
+		l->p++;
+	*w = start;
+	*len = l->p - start;
+	return true;
+}
+
+bool kms_sn_lit(struct sn_line *l, const char *lit, bool skip)
+{
+	size_t n = strlen(lit);
+
+	if (skip)
+		sn_skip(l);
+	if ((size_t)(l->end - l->p) < n || memcmp(l->p, lit, n))
+		return false;
+	l->p += n;
+	return true;
+}
+
+bool kms_sn_num(struct sn_line *l, long long *v)
+{
+	unsigned long long u = 0, lim;
+	bool neg = false, over = false;
+	const char *start;
+
+	sn_skip(l);
+	if (l->p < l->end && (*l->p == '-' || *l->p == '+'))
+		neg = *l->p++ == '-';
+	lim = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	for (start = l->p; l->p < l->end && *l->p >= '0' && *l->p <= '9'; l->p++) {
+		unsigned int d = *l->p - '0';
+
+		if (u > (lim - d) / 10)
+			over = true;
+		else
+			u = u * 10 + d;
+	}
+	if (l->p == start)
+		return false;
+	if (over)
+		u = lim;
+	*v = neg ? (long long)(0 - u) : (long long)u;
+	return true;
+}
+
 /* One line of /proc/slabinfo: name active_objs num_objs objsize ... */
-static int slabinfo_line(struct kms_analysis *a, const char *line, int after)
+static int slabinfo_line(struct kms_analysis *a, const char *s, size_t n, int after)
 {
 	long long active, total, objsize;
+	struct sn_line l;
 	struct si_val *v;
-	char name[64];
+	const char *name;
+	size_t len;
 	uint32_t key;
 	int64_t id;
 
-	if (line[0] == '#' || !strncmp(line, "slabinfo", 8) ||
-	    sscanf(line, "%63s %lld %lld %lld", name, &active, &total, &objsize) != 4)
+	kms_sn_line(&l, s, n);
+	if ((l.p < l.end && l.p[0] == '#') ||
+	    (l.end - l.p >= 8 && !memcmp(l.p, "slabinfo", 8)) ||
+	    !kms_sn_word(&l, 63, &name, &len) || !kms_sn_num(&l, &active) ||
+	    !kms_sn_num(&l, &total) || !kms_sn_num(&l, &objsize))
 		return 0;
-	id = kms_intern_str(&a->strs, name);
+	id = kms_intern(&a->strs, name, len);
 	key = id;
 	v = id < 0 ? NULL : kms_hmap_get(&a->slabinfo, &key, NULL);
 	if (!v)
@@ -40,14 +118,12 @@ static int slabinfo_line(struct kms_analysis *a, const char *line, int after)
 int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after)
 {
 	const char *line = text;
-	char buf[512];
 
 	while (line && *line) {
 		const char *nl = strchr(line, '\n');
-		int n = nl ? nl - line : (int)strlen(line);
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
 
-		snprintf(buf, sizeof(buf), "%.*s", n, line);
-		if (slabinfo_line(a, buf, after) < 0)
+		if (slabinfo_line(a, line, n, after) < 0)
 			return kms_error(KMS_ERR_NOMEM, "out of memory");
 		line = nl ? nl + 1 : NULL;
 	}
@@ -58,7 +134,6 @@ int kms_analysis_slabinfo(struct kms_analysis *a, const char *text, int after)
 int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	static const char tag[] = "kmemscope-snapshot slabinfo ";
-	char line[512];
 	int n = ev->buf_len, after;
 	const char *p;
 
@@ -79,8 +154,7 @@ int kms_snapshot_add(struct kms_analysis *a, const struct kms_ev *ev)
 	} else {
 		return 0;
 	}
-	snprintf(line, sizeof(line), "%.*s", n, p);
-	return slabinfo_line(a, line, after);
+	return slabinfo_line(a, p, n, after);
 }
 
 /* slabinfo: one fact per cache whose active objects changed. */

@@ -43,45 +43,51 @@ static int snap_put(struct kms_analysis *a, const struct sn_key *k, long long v,
 }
 
 /* "Node 0, zone   Normal   12   4 ...": free blocks of each order. */
-static int buddy_line(struct kms_analysis *a, const char *line, int after)
+static int buddy_line(struct kms_analysis *a, struct sn_line *l, int after)
 {
 	struct sn_key k = { .kind = SN_BUDDYINFO };
-	char zone[32];
+	const char *zone;
 	long long v;
-	int node, n, o;
+	size_t len;
+	int o;
 	int64_t id;
 
-	if (sscanf(line, "Node %d, zone %31s%n", &node, zone, &n) != 2)
+	/* as sscanf(line, "Node %d, zone %31s") */
+	if (!kms_sn_lit(l, "Node", false) || !kms_sn_num(l, &v) || !kms_sn_lit(l, ",", false) ||
+	    !kms_sn_lit(l, "zone", true) || !kms_sn_word(l, 31, &zone, &len))
 		return 0;
-	id = kms_intern_str(&a->strs, zone);
+	k.node = (int)v;
+	id = kms_intern(&a->strs, zone, len);
 	if (id < 0)
 		return -1;
 	k.name = id;
-	k.node = node;
-	line += n;
-	for (o = 0; o < BUDDY_ORDERS && sscanf(line, "%lld%n", &v, &n) == 1; o++) {
+	for (o = 0; o < BUDDY_ORDERS && kms_sn_num(l, &v); o++) {
 		k.order = o;
 		if (snap_put(a, &k, v, after, NULL) < 0)
 			return -1;
-		line += n;
 	}
 	return 0;
 }
 
 /* "Slab:   12345 kB" (meminfo) or "pgfault 123" (vmstat). */
-static int field_line(struct kms_analysis *a, int kind, const char *line, int after)
+static int field_line(struct kms_analysis *a, int kind, struct sn_line *l, int after)
 {
 	struct sn_key k = { .kind = kind };
-	char name[64], unit[8] = "";
+	const char *name, *u;
+	char unit[8] = "";
+	size_t len, ulen;
 	long long v;
-	size_t len;
 	int64_t id;
 
-	if (sscanf(line, "%63s %lld %7s", name, &v, unit) < 2)
+	/* as sscanf(line, "%63s %lld %7s") >= 2 */
+	if (!kms_sn_word(l, 63, &name, &len) || !kms_sn_num(l, &v))
 		return 0;
-	len = strlen(name);
+	if (kms_sn_word(l, 7, &u, &ulen)) {
+		memcpy(unit, u, ulen);
+		unit[ulen] = '\0';
+	}
 	if (len && name[len - 1] == ':')
-		name[--len] = '\0';
+		len--;
 	id = kms_intern(&a->strs, name, len);
 	if (id < 0)
 		return -1;
@@ -96,7 +102,7 @@ int kms_snapview_add(struct kms_analysis *a, const char *buf, int n)
 		{ "kmemscope-snapshot meminfo ", SN_MEMINFO },
 		{ "kmemscope-snapshot vmstat ", SN_VMSTAT },
 	};
-	char line[512];
+	struct sn_line l;
 	size_t i, t;
 	int after;
 
@@ -114,10 +120,10 @@ int kms_snapview_add(struct kms_analysis *a, const char *buf, int n)
 		return 0;
 	buf += after ? 6 : 7;
 	n -= after ? 6 : 7;
-	snprintf(line, sizeof(line), "%.*s", n, buf);
+	kms_sn_line(&l, buf, n);
 	if (kinds[i].kind == SN_BUDDYINFO)
-		return buddy_line(a, line, after);
-	return field_line(a, kinds[i].kind, line, after);
+		return buddy_line(a, &l, after);
+	return field_line(a, kinds[i].kind, &l, after);
 }
 
 /*

@@ -406,15 +406,26 @@ void kms_rows_free(struct kms_rows *rows)
 	rows->nrows = 0;
 }
 
+/* Whether any of the n tables shows kernel stacks (a column of KMS_SLOT_STACK). */
+bool kms_tables_need_stacks(const struct kms_table_req *rq, int n)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < rq[i].def->nr_cols; j++)
+			if (rq[i].def->cols[j].slot == KMS_SLOT_STACK)
+				return true;
+	return false;
+}
+
 /* Whether any of the n tables groups by call site or shows stacks: the kernel's symbols. */
 bool kms_tables_need_symbols(const struct kms_table_req *rq, int n)
 {
 	int i, j, col;
 
+	if (kms_tables_need_stacks(rq, n))
+		return true;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < rq[i].def->nr_cols; j++)
-			if (rq[i].def->cols[j].slot == KMS_SLOT_STACK)
-				return true;
 		for (j = 0; j < rq[i].nr_keys; j++) {
 			col = kms_table_col(rq[i].def, rq[i].def->keys[rq[i].keys[j]]);
 			if (col >= 0 && rq[i].def->cols[col].slot == KMS_SLOT_CALL_SITE)

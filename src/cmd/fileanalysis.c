@@ -23,8 +23,14 @@ struct kms_recipe *fa_recipe(const char *name)
 /* A fresh analysis of the file's data, with the recipe's probes. */
 struct kms_analysis *fa_new_analysis(struct file_analysis *fa)
 {
-	struct kms_analysis *an = kms_analysis_new(fa->f.tep, NULL);
+	struct kms_proc_ops ops;
+	struct kms_analysis *an;
 
+	kms_file_proc_ops(&fa->f, &ops);
+	an = kms_analysis_new(fa->f.tep, &ops);
+
+	if (an)	/* stacks are paired only for the tables that show them */
+		kms_analysis_set_stacks(an, kms_tables_need_stacks(fa->rc->tables, fa->rc->nr_tables));
 	if (an && kms_analysis_set_probes(an, fa->names, fa->rc->nr_kprobes) < 0) {
 		kms_analysis_free(an);
 		return NULL;

@@ -369,6 +369,12 @@ static int cmd_report(int argc, char **argv)
 		kms_recipe_free(rc);
 		return cmd_core_error();
 	}
+	/* the saved cmdlines in tep: for the comms --events and the probe log print */
+	if ((r.events || r.probe_log) && kms_file_cmdlines(&r.fa.f) < 0) {
+		fa_close(&r.fa);
+		kms_recipe_free(rc);
+		return cmd_core_error();
+	}
 	trace_seq_init(&r.seq);
 	if (r.events) {
 		printf("cpus=%d\n", r.fa.f.ncpus);

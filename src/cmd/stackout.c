@@ -61,6 +61,9 @@ void cmd_stack_setup(struct kms_analysis *a, const struct kms_recipe *rc,
 		     const struct stack_opts *o)
 {
 	kms_recipe_stack_depths(rc, a);
+	/* no stack output and no table of stacks: the pairing is skipped */
+	kms_analysis_set_stacks(a, cmd_stack_wanted(o) ||
+				kms_tables_need_stacks(rc->tables, rc->nr_tables));
 	if (o->older_ns)
 		kms_analysis_older_than(a, o->older_ns);
 }

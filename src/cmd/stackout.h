@@ -41,7 +41,7 @@ struct kms_recipe;
 int cmd_stack_option(const struct cmd_entry *e, struct stack_opts *o, int opt, const char *arg);
 /* Whether an output replaces the tables. */
 bool cmd_stack_wanted(const struct stack_opts *o);
-/* Before the data: the recipe's stack depths and --older-than. */
+/* Before the data: the recipe's stack depths, --older-than, and whether stacks are paired at all. */
 void cmd_stack_setup(struct kms_analysis *a, const struct kms_recipe *rc,
 		     const struct stack_opts *o);
 /* After the data: write what was asked for; returns the exit status. */

@@ -270,6 +270,27 @@ int kms_file_symbols(struct kms_file *f)
 	return f->mm ? kms_mmfile_kallsyms(f->mm, f->tep) : 0;	/* libtracecmd loaded them */
 }
 
+/* Load the file's saved cmdlines into tep when they were left out at open. */
+int kms_file_cmdlines(struct kms_file *f)
+{
+	return f->mm ? kms_mmfile_cmdlines(f->mm, f->tep) : 0;	/* libtracecmd loaded them */
+}
+
+/* The comm the file's saved cmdlines give a pid, else NULL (tep's then). */
+static const char *file_comm(int pid, void *ctx)
+{
+	struct kms_file *f = ctx;
+
+	return f->mm ? kms_mmfile_comm(f->mm, f->tep, pid) : NULL;
+}
+
+void kms_file_proc_ops(struct kms_file *f, struct kms_proc_ops *ops)
+{
+	memset(ops, 0, sizeof(*ops));
+	ops->comm = file_comm;
+	ops->ctx = f;
+}
+
 /* Choose the buffer to iterate by name; NULL merges them all. */
 int kms_file_select(struct kms_file *f, const char *name)
 {

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <event-parse.h>
 
+#include "source/procinfo.h"
+
 /* A record, or (rec == NULL) a gap of `missed` lost events (-1: unknown count) on cpu. */
 typedef int (*kms_record_fn)(struct tep_handle *tep, struct tep_record *rec,
 			     int cpu, long long missed, void *ctx);
@@ -37,7 +39,9 @@ struct kms_file {
 };
 
 /*
- * Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines,
+ * Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines
+ * (in place, uncompressed v6 files leave kallsyms and cmdlines for later:
+ * kms_file_symbols, kms_file_cmdlines, kms_file_proc_ops),
  * after the structural check and a bounded trial read in a child process:
  * a file that crashes or hangs the libraries fails with KMS_ERR_CORRUPT.
  */
@@ -46,6 +50,17 @@ int kms_file_open(struct kms_file *f, const char *path);
 int kms_file_open_unguarded(struct kms_file *f, const char *path);
 /* Load the file's kallsyms when they were left out at open (call sites, --events). */
 int kms_file_symbols(struct kms_file *f);
+/*
+ * Load the file's saved cmdlines into tep when they were left out at open
+ * (--events); before tep's first comm lookup, which fixes how it adds them.
+ */
+int kms_file_cmdlines(struct kms_file *f);
+/*
+ * Process facts of the file for kms_analysis_new(): the comms its saved
+ * cmdlines give (read once into a table by pid), where tep does not have
+ * them. The analysis must not outlive f.
+ */
+void kms_file_proc_ops(struct kms_file *f, struct kms_proc_ops *ops);
 /* Iterate only the buffer NAME ("" or "top": the top level; NULL: all). */
 int kms_file_select(struct kms_file *f, const char *name);
 /* Deliver every record in timestamp order; stops early if fn returns non-zero. */

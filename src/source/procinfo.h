@@ -7,7 +7,7 @@
 #ifndef KMS_PROCINFO_H
 #define KMS_PROCINFO_H
 
-/* What a live source knows of processes (the analysers ask); files have none. */
+/* What a source knows of processes (the analysers ask); a file, only comms (file.c). */
 struct kms_proc_ops {
 	/* comm of a pid, or NULL */
 	const char *(*comm)(int pid, void *ctx);

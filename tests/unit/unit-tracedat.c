@@ -5,9 +5,12 @@
  * (the reader trace-cmd itself uses) and checks CPUs, event count, comms
  * and lost events. `unit-tracedat --write DIR OUT` only writes the file
  * (with every format in DIR/formats), for the shell tests that hand it to
- * trace-cmd report or kmemscope report.
+ * trace-cmd report or kmemscope report. `unit-tracedat --comms FILE
+ * mine|tep` checks the comms the file source reads from FILE's saved
+ * cmdlines against libtraceevent's (t0020).
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +149,7 @@ static void check_fixture(const char *dir, bool lossy)
 	CHECK(write_fixture(dir, out, &records, &flagged) == 0, "write %s: %s", dir, kms_strerror());
 	CHECK(kms_file_open(&f, out) == 0, "libtracecmd cannot open our file: %s", kms_strerror());
 	if (f.handle) {
+		CHECK(kms_file_cmdlines(&f) == 0, "saved cmdlines: %s", kms_strerror());
 		CHECK(f.ncpus == NCPUS, "cpus %d != %d", f.ncpus, NCPUS);
 		CHECK(kms_file_iterate(&f, count_cb, &c) == 0, "iterate: %s", kms_strerror());
 		CHECK(c.events == records, "%s: libtracecmd read %llu events, pages hold %llu",
@@ -163,6 +167,49 @@ static void check_fixture(const char *dir, bool lossy)
 	unlink(out);
 }
 
+#define COMM_PIDS 100000
+
+/*
+ * The comms the file source reads from path's saved cmdlines itself
+ * (kms_file_proc_ops) are those libtraceevent gives after
+ * kms_file_cmdlines, pid by pid; "tep": the source leaves them all to
+ * libtraceevent (text it does not read itself).
+ */
+static int compare_comms(const char *path, bool tep_only)
+{
+	static char *mine[COMM_PIDS];
+	struct kms_proc_ops ops;
+	struct kms_file f;
+	int pid, known = 0;
+
+	CHECK(kms_file_open(&f, path) == 0, "open %s: %s", path, kms_strerror());
+	if (!f.handle)
+		return unit_done("unit-tracedat --comms");
+	kms_file_proc_ops(&f, &ops);
+	for (pid = 1; pid < COMM_PIDS; pid++) {
+		const char *c = ops.comm(pid, ops.ctx);
+
+		mine[pid] = c ? strdup(c) : NULL;
+	}
+	CHECK(kms_file_cmdlines(&f) == 0, "saved cmdlines: %s", kms_strerror());
+	for (pid = 1; pid < COMM_PIDS; pid++) {
+		const char *t = tep_is_pid_registered(f.tep, pid) ? tep_data_comm_from_pid(f.tep, pid) : NULL;
+
+		if (tep_only)
+			CHECK(!mine[pid], "pid %d: %s from the file source, not from libtraceevent",
+			      pid, mine[pid]);
+		else
+			CHECK((!t && !mine[pid]) || (t && mine[pid] && !strcmp(t, mine[pid])),
+			      "pid %d: the file source gives %s, libtraceevent %s", pid,
+			      mine[pid] ? mine[pid] : "nothing", t ? t : "nothing");
+		known += t != NULL;
+		free(mine[pid]);
+	}
+	CHECK(known > 0, "%s: no comm in its saved cmdlines", path);
+	kms_file_close(&f);
+	return unit_done("unit-tracedat --comms");
+}
+
 int main(int argc, char **argv)
 {
 	const char *fx = getenv("FIXTURES");
@@ -176,6 +223,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (argc == 4 && !strcmp(argv[1], "--comms"))
+		return compare_comms(argv[2], !strcmp(argv[3], "tep"));
 	if (!fx) {
 		fprintf(stderr, "FIXTURES is not set\n");
 		return 99;
