@@ -85,6 +85,15 @@ unsigned long long kms_analysis_unselected(const struct kms_analysis *a);
 #define KMS_PID_OTHER	(-2)
 void kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
 			     unsigned int max_live);
+/*
+ * Forget the processes that exited at least grace_ns before the latest
+ * process event (but the traced command and -p pids): their rows fold into
+ * "other", so that a bounded analysis holds the processes that live. The
+ * number forgotten, or -1 (out of memory; nothing is folded).
+ */
+long kms_analysis_forget_exited(struct kms_analysis *a, unsigned long long grace_ns);
+/* Exited processes forgotten so far. */
+unsigned long long kms_analysis_forgotten(const struct kms_analysis *a);
 /* Processes folded into "other", and allocations not followed, so far. */
 void kms_analysis_folded(const struct kms_analysis *a, unsigned long long *procs,
 			 unsigned long long *events, unsigned long long *untracked);

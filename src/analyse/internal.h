@@ -53,6 +53,9 @@ struct pi_val {
 	long long	vm, rss, majflt;
 	uint8_t		in_scope;	/* in the traced tree */
 	uint8_t		named;		/* comm from a process event */
+	uint8_t		exited;		/* its sched_process_exit was seen, at exit_ts */
+	uint8_t		fold;		/* being folded into "other" (fold.c) */
+	unsigned long long exit_ts;
 };
 struct rss_val { int32_t pid, pad; int64_t size[4]; uint64_t seq; };	/* seq: its last event */
 struct si_val { int64_t before, after, objsize; int32_t has_before, has_after; };
@@ -123,6 +126,9 @@ struct kms_analysis {
 	unsigned long long	folded_procs;	/* processes folded into "other" */
 	unsigned long long	folded_events;
 	unsigned long long	untracked;	/* allocations not followed (max_live) */
+	unsigned long long	forgotten;	/* exited processes folded into "other" (fold.c) */
+	unsigned long long	proc_ts;	/* the latest process event's time */
+	unsigned int		nr_exited;	/* processes with exited set */
 };
 
 /* One process's memory, as the faults table shows it. */
@@ -243,6 +249,9 @@ int kms_print_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev);
 bool kms_in_scope(struct kms_analysis *a, int pid);
 bool kms_selected(struct kms_analysis *a, const struct kms_ev *ev);
+
+/* fold.c */
+bool kms_is_root(const struct kms_analysis *a, int pid);
 
 /* snapshots.c */
 /*

@@ -116,6 +116,15 @@ int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev)
 		return -1;
 	if (in_scope)
 		p->in_scope = 1;
+	if (ev->ts > a->proc_ts)
+		a->proc_ts = ev->ts;
+	/* an exit is remembered until fold.c forgets the process; a reused pid lives again */
+	if ((ev->type == KMS_EV_EXIT) != p->exited) {
+		p->exited = ev->type == KMS_EV_EXIT;
+		a->nr_exited += p->exited ? 1 : -1;
+	}
+	if (p->exited)
+		p->exit_ts = ev->ts;
 	if (ev->type == KMS_EV_EXEC)
 		kms_rmaps_exec(a, ev->tpid);
 	/* A fork names the child after its parent; exec and exit name it for real. */

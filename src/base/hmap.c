@@ -75,6 +75,53 @@ static int grow(struct kms_hmap *m)
 	return 0;
 }
 
+int kms_hmap_reserve(struct kms_hmap *m, size_t n)
+{
+	while (n * 2 > m->cap)
+		if (grow(m) < 0)
+			return -1;
+	return 0;
+}
+
+int kms_hmap_rekey(struct kms_hmap *m, int (*fn)(void *key, void *val, void *ctx),
+		   void (*merge)(void *into, const void *from, void *ctx), void *ctx)
+{
+	struct kms_hmap n = *m;
+	unsigned char *tmp = malloc(m->slot_size);
+	size_t i;
+
+	for (n.cap = 64; n.cap < m->len * 2; n.cap *= 2)
+		;
+	n.len = 0;
+	n.last = NULL;
+	n.slots = calloc(n.cap, n.slot_size);
+	if (!tmp || !n.slots)
+		goto nomem;
+	for (i = 0; i < m->cap; i++) {
+		unsigned char *s = SLOT(m, i), *v;
+		int added;
+
+		if (!HASH(m, s))
+			continue;
+		memcpy(tmp, s, m->slot_size);
+		if (fn(tmp, tmp + m->val_off, ctx))
+			continue;
+		v = kms_hmap_get(&n, tmp, &added);	/* never grows: at most m->len entries */
+		if (added)
+			memcpy(v, tmp + m->val_off, m->val_size);
+		else
+			merge(v, tmp + m->val_off, ctx);
+	}
+	free(tmp);
+	free(m->slots);
+	*m = n;
+	return 0;
+nomem:
+	free(tmp);
+	free(n.slots);
+	return -1;
+}
+
 /* The value of key, added zeroed when missing; NULL when out of memory. */
 void *kms_hmap_get(struct kms_hmap *m, const void *key, int *added)
 {

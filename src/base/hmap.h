@@ -34,6 +34,16 @@ int kms_hmap_del(struct kms_hmap *m, const void *key);
 void kms_hmap_del_val(struct kms_hmap *m, void *val);
 /* Iterate: pass *pos = 0 first; returns 0 at the end. */
 int kms_hmap_next(const struct kms_hmap *m, size_t *pos, const void **key, void **val);
+/* Make room for n entries in all, so that the next gets do not fail; -1 on ENOMEM. */
+int kms_hmap_reserve(struct kms_hmap *m, size_t n);
+/*
+ * Rebuild the map, sized for what it keeps: fn sees a copy of each entry's
+ * key and value, may change both, and returns 0 to keep the entry, 1 to
+ * drop it; entries whose keys become equal are combined by
+ * merge(into, from, ctx). On ENOMEM (-1) the map is as it was.
+ */
+int kms_hmap_rekey(struct kms_hmap *m, int (*fn)(void *key, void *val, void *ctx),
+		   void (*merge)(void *into, const void *from, void *ctx), void *ctx);
 
 /*
  * The same operations inlined for the hot path, for keys of a size the

@@ -37,6 +37,9 @@ void out_text_header(FILE *f, const struct out_meta *m)
 		fprintf(f, "bounded: %llu events of %llu+ processes beyond the first ones counted as "
 			"pid %d (other); %llu allocations counted but not followed to their free\n",
 			m->folded_events, m->folded_procs, KMS_PID_OTHER, m->untracked);
+	if (m->forgotten)
+		fprintf(f, "exited: %llu processes gone for %g s or more counted as pid %d (other)\n",
+			m->forgotten, m->forget_s, KMS_PID_OTHER);
 }
 
 /* One cell as text. */
@@ -218,13 +221,14 @@ cJSON *out_json_new(const struct out_meta *m)
 			cJSON_AddNumberToObject(sc, "foreign_events", (double)m->scope->foreign);
 		}
 	}
-	if (m->folded_events || m->untracked) {
+	if (m->folded_events || m->untracked || m->forgotten) {
 		cJSON *b = cJSON_AddObjectToObject(doc, "bounds");
 
 		if (b) {
 			cJSON_AddNumberToObject(b, "folded_processes", (double)m->folded_procs);
 			cJSON_AddNumberToObject(b, "folded_events", (double)m->folded_events);
 			cJSON_AddNumberToObject(b, "untracked_allocations", (double)m->untracked);
+			cJSON_AddNumberToObject(b, "exited_processes", (double)m->forgotten);
 		}
 	}
 	cJSON_AddObjectToObject(doc, "tables");

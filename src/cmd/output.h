@@ -25,6 +25,8 @@ struct out_meta {
 	const struct kms_scope_info *scope;	/* whose events count, or NULL */
 	/* top's bounds: processes folded into "other", allocations not followed */
 	unsigned long long	folded_procs, folded_events, untracked;
+	unsigned long long	forgotten;	/* exited processes folded into other (top) */
+	double			forget_s;	/* how long after their exit */
 	/* top: the events analysed are those up to through_s since the start, behind_s ago */
 	bool			lag_known;
 	double			through_s, behind_s;

@@ -45,6 +45,8 @@
 /* top's bounds on memory: processes with rows of their own, objects followed. */
 #define TOP_MAX_PROCS	4096
 #define TOP_MAX_LIVE	(1U << 18)
+/* Exited processes fold into "other" this long after their exit (or two intervals). */
+#define TOP_FORGET_S	10
 
 struct top {
 	const char		*recipe_name;
@@ -121,6 +123,12 @@ static void lag(struct top *t, struct out_meta *m)
 		m->through_s = (now - t->live.t0) / 1e9;
 }
 
+/* How long after its exit a process keeps its rows: shown in a snapshot at least. */
+static unsigned long forget_s(const struct top *t)
+{
+	return t->interval * 2 > TOP_FORGET_S ? t->interval * 2 : TOP_FORGET_S;
+}
+
 /* Print one snapshot of every table. */
 static int show(struct top *t, bool tty)
 {
@@ -145,6 +153,8 @@ static int show(struct top *t, bool tty)
 	kms_analysis_scope(t->an, &scope);
 	m.scope = &scope;
 	kms_analysis_folded(t->an, &m.folded_procs, &m.folded_events, &m.untracked);
+	m.forgotten = kms_analysis_forgotten(t->an);
+	m.forget_s = forget_s(t);
 	m.duration_s = (kms_now_ns() - t->live.t0) / 1e9;
 	m.events = kms_analysis_events(t->an);
 	m.lost = lost;
@@ -455,6 +465,11 @@ static int cmd_top(int argc, char **argv)
 				goto out;
 			}
 			shown++;
+		}
+		/* processes gone a while fold into "other": the maps hold those that live */
+		if (!done && kms_analysis_forget_exited(t.an, forget_s(&t) * 1000000000ULL) < 0) {
+			status = core_error(&t);
+			goto out;
 		}
 		if (done) {	/* what the bounded last decode left is said, not dropped silently */
 			unsigned long long last;

@@ -201,11 +201,26 @@ static int mem_cb(int pid, long long *vm, long long *rss, long long *maj, void *
 	return 0;
 }
 
+/* Drop the cached maps of a process the analysis forgot. */
+static void forget_cb(int pid, void *ctx)
+{
+	struct kms_procinfo *p = ctx;
+	int32_t key = pid;
+	struct pmaps **slot = kms_hmap_find(&p->maps, &key);
+
+	if (!slot)
+		return;
+	pmaps_free(*slot);
+	free(*slot);
+	kms_hmap_del_val(&p->maps, slot);
+}
+
 /* Bind the callbacks to p. */
 void kms_procinfo_ops(struct kms_procinfo *p, struct kms_proc_ops *ops)
 {
 	ops->comm = comm_cb;
 	ops->mapping = mapping_cb;
 	ops->mem = mem_cb;
+	ops->forget = forget_cb;
 	ops->ctx = p;
 }

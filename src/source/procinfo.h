@@ -2,7 +2,8 @@
 /*
  * Live process information from /proc for the analysers: comm, the
  * mapping that holds a faulting address (from /proc/PID/maps, cached per
- * process and re-read on a miss), VM and RSS (statm) and major faults (stat).
+ * process until the analysis forgets it, and re-read on a miss), VM and
+ * RSS (statm) and major faults (stat).
  */
 #ifndef KMS_PROCINFO_H
 #define KMS_PROCINFO_H
@@ -15,6 +16,8 @@ struct kms_proc_ops {
 	const char *(*mapping)(int pid, unsigned long long addr, void *ctx);
 	/* VM and RSS in KiB and major faults; returns 0 when known */
 	int (*mem)(int pid, long long *vm_kib, long long *rss_kib, long long *majflt, void *ctx);
+	/* the analysis has forgotten pid (it exited): what is kept of it may go; or NULL */
+	void (*forget)(int pid, void *ctx);
 	void *ctx;
 };
 
