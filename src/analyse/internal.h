@@ -143,7 +143,9 @@ struct kms_proj {
 	struct kms_analysis		*a;
 	const struct kms_table_req	*rq;
 	const struct kms_table_def	*def;
-	struct kms_hmap			groups;	/* group key -> summed facts */
+	struct kms_hmap			groups;	/* group key -> u32 index of its sums */
+	struct grp_val			**sums;	/* the rows' summed facts, in chunks that never move */
+	uint32_t			nr_sums, nr_chunks;
 	enum kms_slot			key_of[KMS_MAX_KEYS];	/* slot of each grouped key */
 	int				key_pos[KMS_SLOT__MAX];	/* its key position, or -1 */
 	const char			*note;	/* set by an emitter: why empty */

@@ -15,19 +15,72 @@
 struct grp_key { int64_t k[KMS_MAX_KEYS]; };
 struct grp_val { uint64_t sum[KMS_SLOT__MAX]; };
 
+/*
+ * A row's sums live apart from the group map, in chunks of this many that
+ * are never moved: the map's slots stay small (a key and an index), and
+ * neither it nor the sums are copied whole as the rows grow.
+ */
+#define SUMS_CHUNK	1024
+
+static struct grp_val *sums_of(const struct kms_proj *p, uint32_t i)
+{
+	return &p->sums[i / SUMS_CHUNK][i % SUMS_CHUNK];
+}
+
+/* The index of a new row's sums, zeroed; -1 when out of memory. */
+static int64_t new_sums(struct kms_proj *p)
+{
+	uint32_t c = p->nr_sums / SUMS_CHUNK;
+
+	if (c == p->nr_chunks) {
+		struct grp_val **n = realloc(p->sums, (c + 1) * sizeof(*n));
+
+		if (!n)
+			return -1;
+		p->sums = n;
+		n[c] = calloc(SUMS_CHUNK, sizeof(**n));
+		if (!n[c])
+			return -1;
+		p->nr_chunks++;
+	}
+	return p->nr_sums++;
+}
+
+static void free_sums(struct kms_proj *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->nr_chunks; i++)
+		free(p->sums[i]);
+	free(p->sums);
+	p->sums = NULL;
+	p->nr_sums = p->nr_chunks = 0;
+}
+
 /* Add one fact (slots by enum kms_slot) to the row of its keys; sums wrap. */
 int kms_proj_add(struct kms_proj *p, const int64_t *fact)
 {
 	struct grp_key k;
 	struct grp_val *v;
-	int i;
+	uint32_t *ix;
+	int i, added;
 
 	memset(&k, 0, sizeof(k));
 	for (i = 0; i < p->rq->nr_keys; i++)
 		k.k[i] = fact[p->key_of[i]];
-	v = kms_hmap_get(&p->groups, &k, NULL);
-	if (!v)
+	ix = kms_hmap_get(&p->groups, &k, &added);
+	if (!ix)
 		return -1;
+	if (added) {
+		int64_t n = new_sums(p);
+
+		if (n < 0) {
+			kms_hmap_del_val(&p->groups, ix);
+			return -1;
+		}
+		*ix = n;
+	}
+	v = sums_of(p, *ix);
 	for (i = 0; i < KMS_SLOT__MAX; i++)
 		if (i != KMS_SLOT_NAME_SOURCE)
 			v->sum[i] += (uint64_t)fact[i];
@@ -147,7 +200,7 @@ static int fill_rows(struct kms_proj *p, struct kms_rows *rows)
 		return -1;
 	while (kms_hmap_next(&p->groups, &pos, &kp, &vp)) {
 		const struct kms_group g = { ((const struct grp_key *)kp)->k,
-					     ((const struct grp_val *)vp)->sum };
+					     sums_of(p, *(const uint32_t *)vp)->sum };
 		struct kms_cell *row = &rows->cells[r++ * rows->ncols];
 
 		for (j = 0; j < rows->ncols; j++)
@@ -171,14 +224,16 @@ int kms_analysis_table(struct kms_analysis *a, const struct kms_table_req *rq,
 		return kms_error(KMS_ERR_FAIL, "table %s is not built from events", def->name);
 	if (choose_columns(&p, rows) < 0)
 		return -1;
-	if (kms_hmap_init(&p.groups, sizeof(struct grp_key), sizeof(struct grp_val)))
+	if (kms_hmap_init(&p.groups, sizeof(struct grp_key), sizeof(uint32_t)))
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (def->emit(&p) || fill_rows(&p, rows)) {
 		kms_hmap_free(&p.groups);
+		free_sums(&p);
 		kms_rows_free(rows);
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	}
 	kms_hmap_free(&p.groups);
+	free_sums(&p);
 	for (j = 0; j < rows->ncols; j++)
 		if (rows->cols[j] == rq->sort)
 			sc.col = j;
