@@ -109,11 +109,16 @@ void kms_analysis_free(struct kms_analysis *a)
 	free(a);
 }
 
-void kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
-			     unsigned int max_live)
+int kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
+			    unsigned int max_live)
 {
 	a->max_procs = max_procs;
 	a->max_live = max_live;
+	/* the maps of live objects take their full size now, not in steps as they fill */
+	if (max_live && (kms_hmap_reserve(&a->live, max_live) < 0 ||
+			 kms_hmap_reserve(&a->page_live, max_live) < 0))
+		return kms_error(KMS_ERR_NOMEM, "out of memory");
+	return 0;
 }
 
 void kms_analysis_set_stacks(struct kms_analysis *a, bool wanted)

@@ -79,12 +79,13 @@ unsigned long long kms_analysis_unselected(const struct kms_analysis *a);
  * Bound the analysis's memory for long live runs: at most max_procs
  * processes get rows of their own (later ones are folded into one "other"
  * process, pid KMS_PID_OTHER), and at most max_live slab objects and pages
- * are followed until their free (later ones are counted, not followed).
- * 0: no bound (report).
+ * are followed until their free (later ones are counted, not followed);
+ * the maps of live objects are sized for max_live at once, so that memory
+ * does not step up as they fill. 0: no bound (report). -1: out of memory.
  */
 #define KMS_PID_OTHER	(-2)
-void kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
-			     unsigned int max_live);
+int kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
+			    unsigned int max_live);
 /*
  * Forget the processes that exited at least grace_ns before the latest
  * process event (but the traced command and -p pids): their rows fold into

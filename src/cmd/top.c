@@ -323,8 +323,8 @@ static int setup(struct top *t)
 		return -1;
 	kms_analysis_set_orders(t->an, t->sc.orders);
 	/* top runs for days: bounded rows and followed objects (kmemscope-top(1)) */
-	kms_analysis_set_bounds(t->an, TOP_MAX_PROCS, TOP_MAX_LIVE);
-	if (kms_analysis_select(t->an, &t->topts.sel) < 0)
+	if (kms_analysis_set_bounds(t->an, TOP_MAX_PROCS, TOP_MAX_LIVE) < 0 ||
+	    kms_analysis_select(t->an, &t->topts.sel) < 0)
 		return -1;
 	kms_analysis_set_raw_addresses(t->an, t->topts.raw);
 	kms_recipe_stack_depths(t->rc, t->an);

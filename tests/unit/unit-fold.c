@@ -139,7 +139,7 @@ int main(void)
 	CHECK(an, "kms_analysis_new: %s", kms_strerror());
 	if (!an)
 		return unit_done("unit-fold");
-	kms_analysis_set_bounds(an, 4096, 1 << 18);
+	CHECK(kms_analysis_set_bounds(an, 4096, 1 << 18) == 0, "bounds: %s", kms_strerror());
 	CHECK(kms_analysis_scope_add(an, 100, "command") == 0, "scope: %s", kms_strerror());
 	proc(KMS_EV_FORK, 200, 100, 1);
 	proc(KMS_EV_FORK, 300, 100, 2);
