@@ -89,8 +89,10 @@ int kms_analysis_set_bounds(struct kms_analysis *a, unsigned int max_procs,
 /*
  * Forget the processes that exited at least grace_ns before the latest
  * process event (but the traced command and -p pids): their rows fold into
- * "other", so that a bounded analysis holds the processes that live. The
- * number forgotten, or -1 (out of memory; nothing is folded).
+ * "other", so that a bounded analysis holds the processes that live. It
+ * looks once a grace period (of the events' time) at most, so a process is
+ * forgotten one to two grace periods after its exit. The number
+ * forgotten, or -1 (out of memory; nothing is folded).
  */
 long kms_analysis_forget_exited(struct kms_analysis *a, unsigned long long grace_ns);
 /* Exited processes forgotten so far. */

@@ -193,8 +193,10 @@ long kms_analysis_forget_exited(struct kms_analysis *a, unsigned long long grace
 	size_t pos = 0;
 	long n = 0;
 
-	if (!a->nr_exited)
+	/* once a grace period: each fold rebuilds the maps, and waiting costs little memory */
+	if (!a->nr_exited || a->proc_ts < a->fold_ts + grace_ns)
 		return 0;
+	a->fold_ts = a->proc_ts;
 	while (kms_hmap_next(&a->procs, &pos, &k, &v)) {
 		int32_t pid = *(const int32_t *)k;
 

@@ -128,6 +128,7 @@ struct kms_analysis {
 	unsigned long long	untracked;	/* allocations not followed (max_live) */
 	unsigned long long	forgotten;	/* exited processes folded into "other" (fold.c) */
 	unsigned long long	proc_ts;	/* the latest process event's time */
+	unsigned long long	fold_ts;	/* proc_ts at the last look for exited processes */
 	unsigned int		nr_exited;	/* processes with exited set */
 };
 

@@ -49,13 +49,13 @@ static size_t probe(const struct kms_hmap *m, const void *key, int *found)
 	return kms_hmap_probe(m, key, m->key_size, kms_hmap_hash(key, m->key_size), found);
 }
 
-/* Double the slots and re-insert every entry by its stored hash. */
-static int grow(struct kms_hmap *m)
+/* Re-insert every entry by its stored hash into cap slots (a larger power of two). */
+static int resize(struct kms_hmap *m, size_t cap)
 {
 	struct kms_hmap n = *m;
 	size_t i, j;
 
-	n.cap = m->cap * 2;
+	n.cap = cap;
 	n.slots = calloc(n.cap, n.slot_size);
 	if (!n.slots)
 		return -1;
@@ -75,12 +75,19 @@ static int grow(struct kms_hmap *m)
 	return 0;
 }
 
+/* Double the slots. */
+static int grow(struct kms_hmap *m)
+{
+	return resize(m, m->cap * 2);
+}
+
 int kms_hmap_reserve(struct kms_hmap *m, size_t n)
 {
-	while (n * 2 > m->cap)
-		if (grow(m) < 0)
-			return -1;
-	return 0;
+	size_t cap = m->cap;
+
+	while (n * 2 > cap)
+		cap *= 2;
+	return cap == m->cap ? 0 : resize(m, cap);	/* at once, not a doubling at a time */
 }
 
 int kms_hmap_rekey(struct kms_hmap *m, int (*fn)(void *key, void *val, void *ctx),

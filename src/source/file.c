@@ -131,7 +131,7 @@ static void __attribute__((noreturn)) trial_child(const char *path, unsigned lon
 {
 	struct trial t = { .max_records = size / 4 + 1024 };
 	struct kms_file f;
-	int null, i;
+	int null, i, n;
 
 	null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
@@ -157,17 +157,21 @@ static void __attribute__((noreturn)) trial_child(const char *path, unsigned lon
 	if (f.mm)
 		_exit(TRIAL_OK);
 	trace_seq_init(&t.seq);
-	for (i = 0; i < f.nbufs; i++) {
-		f.sel = i;
+	/*
+	 * Every walk report can make (each buffer alone, then all merged), each
+	 * on a handle of its own as report makes one walk an open: a second
+	 * walk of one handle is not what report does, and libtracecmd has met
+	 * wild reads there (tests/fixtures/corrupt/fuzz-tracedat-rewalk.bin).
+	 */
+	n = f.nbufs;
+	for (i = 0; i < n + (n > 1); i++) {
+		if (i && kms_file_open_unguarded(&f, path))
+			_exit(TRIAL_REFUSED);
+		f.sel = i < n ? i : -1;
 		if (kms_file_iterate(&f, trial_record, &t))
 			_exit(TRIAL_REFUSED);
+		kms_file_close(&f);
 	}
-	if (f.nbufs > 1) {
-		f.sel = -1;
-		if (kms_file_iterate(&f, trial_record, &t))
-			_exit(TRIAL_REFUSED);
-	}
-	kms_file_close(&f);
 	_exit(TRIAL_OK);
 }
 

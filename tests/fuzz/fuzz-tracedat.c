@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kms_file f;
 	struct ctx c;
 	char path[64];
-	int fd, i;
+	int fd, i, n;
+	bool is_open;
 
 	fd = fuzz_file(data, size, path, sizeof(path));
 	if (fd < 0)
@@ -94,10 +96,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * As report opens it: the check, then the trial in a child, which
 	 * takes the library's faults on data the check does not catch; a bug
 	 * past both would show here. Each buffer is walked, then (several
-	 * buffers) all merged, as report and the trial walk them: a second
-	 * walk of a lone buffer, which neither makes, met a wild read in
-	 * kbuffer_next_event on a file report reads whole under ASan
-	 * (fuzz-tracedat-rewalk.bin).
+	 * buffers) all merged, each walk on a fresh open, as report and the
+	 * trial walk them: a second walk of one handle, which neither makes,
+	 * met a wild read in kbuffer_next_event on a file report reads whole
+	 * under ASan (fuzz-tracedat-rewalk.bin).
 	 */
 	if (kms_file_open(&f, path)) {
 		close(fd);
@@ -105,19 +107,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	c.dec = kms_decoder_new(f.tep);
 	trace_seq_init(&c.seq);
-	if (c.dec) {
-		for (i = 0; i < f.nbufs; i++) {
-			f.sel = i;
-			kms_file_iterate(&f, record, &c);
+	n = f.nbufs;
+	is_open = true;
+	for (i = 0; c.dec && i < n + (n > 1); i++) {
+		/* each walk on a handle of its own, as report and the trial make them */
+		if (i) {
+			kms_decoder_free(c.dec);
+			kms_file_close(&f);
+			c.dec = NULL;
+			is_open = !kms_file_open(&f, path);
+			if (!is_open || !(c.dec = kms_decoder_new(f.tep)))
+				break;
 		}
-		if (f.nbufs > 1) {	/* merged, as report --events and the trial walk them */
-			f.sel = -1;
-			kms_file_iterate(&f, record, &c);
-		}
+		f.sel = i < n ? i : -1;	/* then merged, as report --events walks them */
+		kms_file_iterate(&f, record, &c);
 	}
 	trace_seq_destroy(&c.seq);
 	kms_decoder_free(c.dec);
-	kms_file_close(&f);
+	if (is_open)
+		kms_file_close(&f);
 	close(fd);
 	return 0;
 }

@@ -143,6 +143,7 @@ int main(void)
 	CHECK(kms_analysis_scope_add(an, 100, "command") == 0, "scope: %s", kms_strerror());
 	proc(KMS_EV_FORK, 200, 100, 1);
 	proc(KMS_EV_FORK, 300, 100, 2);
+	proc(KMS_EV_FORK, 600, 100, 3);
 	kmalloc(100, 0xa1, 10);
 	kmalloc(200, 0xb1, 11);
 	kmalloc(200, 0xb2, 12);
@@ -157,6 +158,8 @@ int main(void)
 	kmalloc(300, 0xc1, 21);
 	proc(KMS_EV_EXIT, 200, 0, 1 * S);
 	proc(KMS_EV_EXIT, 100, 0, 1 * S);	/* the command: never forgotten */
+	kmalloc(600, 0xf1, 2 * S);
+	proc(KMS_EV_EXIT, 600, 0, 3 * S);
 
 	/* 4 s after the exits: within the grace period, nothing folds */
 	proc(KMS_EV_FORK, 400, 300, 5 * S);
@@ -181,6 +184,14 @@ int main(void)
 	WANT("faults", -2, "faults", 4);
 	CHECK(comm_is(-2, "other"), "pid -2 is not named other");
 
+	WANT("slab", 600, "allocs", 1);
+
+	/* 600 is past its grace period at 14 s, but the last look was at 11 s */
+	proc(KMS_EV_FORK, 700, 300, 14 * S);
+	n = kms_analysis_forget_exited(an, GRACE);
+	CHECK(n == 0, "forgot %ld 3 s after the last look, want 0", n);
+	WANT("slab", 600, "allocs", 1);
+
 	/* 200's live object, freed by another process: other's live count follows */
 	kfree(300, 0xb2, 12 * S);
 	WANT("slab", -2, "live", 0);
@@ -191,23 +202,28 @@ int main(void)
 	kmalloc(400, 0xd1, 14 * S);
 	proc(KMS_EV_EXEC, 400, 0, 30 * S);
 	n = kms_analysis_forget_exited(an, GRACE);
-	CHECK(n == 1, "forgot %ld, want 1 (pid 300)", n);
+	CHECK(n == 2, "forgot %ld, want 2 (pids 300 and 600)", n);
 	WANT("slab", 300, "allocs", -1);
-	WANT("slab", -2, "allocs", 3);
-	WANT("slab", -2, "live", 1);
+	WANT("slab", 600, "allocs", -1);
+	WANT("slab", -2, "allocs", 4);
+	WANT("slab", -2, "live", 2);
 	WANT("slab", 400, "allocs", 1);
 	kfree(400, 0xc1, 31 * S);
+	kfree(400, 0xf1, 31 * S + 1);
 	WANT("slab", -2, "live", 0);
-	WANT("slab", -1, "frees", 3);
+	WANT("slab", -1, "frees", 4);
 
 	/* a reused pid is a new process with rows of its own */
 	proc(KMS_EV_FORK, 200, 400, 32 * S);
 	kmalloc(200, 0xe1, 33 * S);
 	WANT("slab", 200, "allocs", 1);
-	WANT("slab", -2, "allocs", 3);
+	WANT("slab", -2, "allocs", 4);
+	proc(KMS_EV_EXEC, 400, 0, 45 * S);
 	n = kms_analysis_forget_exited(an, GRACE);
 	CHECK(n == 0, "forgot %ld, want 0 (the new 200 lives)", n);
-	CHECK(kms_analysis_events(an) == 16, "%llu events counted, want 16",
+	CHECK(kms_analysis_forgotten(an) == 3, "forgotten %llu, want 3",
+	      kms_analysis_forgotten(an));
+	CHECK(kms_analysis_events(an) == 18, "%llu events counted, want 18",
 	      kms_analysis_events(an));
 	kms_analysis_free(an);
 	return unit_done("unit-fold");
