@@ -222,8 +222,10 @@ int check_v7(struct rd *r)
 		return -1;
 	r->zfile = strcmp(zname, "none") != 0;
 	while (next) {
-		if (++hops > MAX_SECTIONS)
-			return check_corrupt(r, "more than %d options sections (a loop?)", MAX_SECTIONS);
+		if (++hops > MAX_SECTIONS) {
+			ret = check_corrupt(r, "more than %d options sections (a loop?)", MAX_SECTIONS);
+			goto out;
+		}
 		if (v7_section(r, next, OPT_DONE, &flags, &end))
 			goto out;
 		if (flags & 1) {
@@ -236,14 +238,18 @@ int check_v7(struct rd *r)
 		while (r->pos < end) {
 			if (rd_u16(r, &opt, "option") || rd_u32(r, &osize, "option size"))
 				goto out;
-			if (osize > end - r->pos)
-				return check_corrupt(r, "option %u (%u bytes) overruns its section", opt, osize);
+			if (osize > end - r->pos) {
+				ret = check_corrupt(r, "option %u (%u bytes) overruns its section", opt, osize);
+				goto out;
+			}
 			if (opt == OPT_DONE) {
 				if (osize != 8 || rd_u64(r, &next, "next options"))
 					goto out;
-				if (next >= r->fsize)
-					return check_corrupt(r, "truncated: next options at %llu is past the end",
+				if (next >= r->fsize) {
+					ret = check_corrupt(r, "truncated: next options at %llu is past the end",
 						       (unsigned long long)next);
+					goto out;
+				}
 				break;
 			}
 			buf = rd_blob(r, osize, MAX_OPTION, "option");
@@ -267,12 +273,16 @@ int check_v7(struct rd *r)
 		}
 	}
 	if (!zopts) {
-		if (!r->sections[OPT_HEADER_INFO])
-			return check_corrupt(r, "no HEADER_INFO section (header_page and header_event)");
+		if (!r->sections[OPT_HEADER_INFO]) {
+			ret = check_corrupt(r, "no HEADER_INFO section (header_page and header_event)");
+			goto out;
+		}
 		for (i = 0; i < nbufs && bsizes[i] > 8 && bopts[i][8]; i++)
 			;
-		if (i == nbufs)
-			return check_corrupt(r, "no BUFFER option for the top-level buffer");
+		if (i == nbufs) {
+			ret = check_corrupt(r, "no BUFFER option for the top-level buffer");
+			goto out;
+		}
 		for (i = OPT_HEADER_INFO; i <= OPT_CMDLINES; i++)
 			if (r->sections[i] && check_v7_section(r, i))
 				goto out;
