@@ -67,14 +67,22 @@ const char *kms_read_path_name(int path)
 	return path == KMS_READ_MMAP ? "mmap" : path == KMS_READ_SPLICE ? "splice" : "auto";
 }
 
-/* Why a mapping or the reader ioctl was refused, in the reader's words. */
-static void refused(char *why, size_t len, const char *what, int err)
+/*
+ * A mapping or the reader ioctl was refused: say why in the reader's
+ * words, undo what m has mapped, and return -1 with errno as the refusal
+ * left it.
+ */
+static int refused(struct kms_rbmap *m, char *why, size_t len, const char *what)
 {
+	int err = errno;
 	const char *hint = err == ENODEV ? " (a kernel before 6.10 cannot map it)" :
 			   err == EBUSY ? " (a snapshot is configured on the instance)" :
 			   err == ENOTTY ? " (a kernel without TRACE_MMAP_IOCTL_GET_READER)" : "";
 
 	snprintf(why, len, "%s: %s%s", what, strerror(err), hint);
+	kms_rbmap_close(m);
+	errno = err;
+	return -1;
 }
 
 /* Volatile reads: the kernel updates the meta page under us. */
@@ -89,18 +97,13 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 {
 	long psize = sysconf(_SC_PAGESIZE);
 	void *p;
-	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->fd = fd;
 	m->long_size = long_size;
 	p = mmap(NULL, psize, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED) {
-		err = errno;
-		refused(why, len, "mmap of trace_pipe_raw", err);
-		errno = err;
-		return -1;
-	}
+	if (p == MAP_FAILED)
+		return refused(m, why, len, "mmap of trace_pipe_raw");
 	m->meta = p;
 	m->meta_len = psize;
 	if (m->meta->meta_page_size > (uint32_t)psize) {	/* larger meta pages: map them whole */
@@ -109,12 +112,8 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 		munmap(p, psize);
 		m->meta = NULL;
 		p = mmap(NULL, mlen, PROT_READ, MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED) {
-			err = errno;
-			refused(why, len, "mmap of the meta page", err);
-			errno = err;
-			return -1;
-		}
+		if (p == MAP_FAILED)
+			return refused(m, why, len, "mmap of the meta page");
 		m->meta = p;
 		m->meta_len = mlen;
 	}
@@ -132,25 +131,15 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 	}
 	m->data_len = (size_t)m->subbuf_size * m->nr_subbufs;
 	p = mmap(NULL, m->data_len, PROT_READ, MAP_SHARED, fd, m->meta->meta_page_size);
-	if (p == MAP_FAILED) {
-		err = errno;
-		refused(why, len, "mmap of the sub-buffers", err);
-		kms_rbmap_close(m);
-		errno = err;
-		return -1;
-	}
+	if (p == MAP_FAILED)
+		return refused(m, why, len, "mmap of the sub-buffers");
 	m->data = p;
 	/* What was consumed before we mapped is not ours to hand out. */
 	m->id = meta_u32(&m->meta->reader.id);
 	m->done = meta_u32(&m->meta->reader.read);
 	/* Ask once, so that a kernel that maps but lacks the ioctl falls back now. */
-	if (ioctl(fd, TRACE_MMAP_IOCTL_GET_READER) < 0) {
-		err = errno;
-		refused(why, len, "TRACE_MMAP_IOCTL_GET_READER", err);
-		kms_rbmap_close(m);
-		errno = err;
-		return -1;
-	}
+	if (ioctl(fd, TRACE_MMAP_IOCTL_GET_READER) < 0)
+		return refused(m, why, len, "TRACE_MMAP_IOCTL_GET_READER");
 	snprintf(why, len, "trace_pipe_raw mmap (6.10+): %u sub-buffers of %u bytes",
 		 m->nr_subbufs, m->subbuf_size);
 	return 0;
