@@ -155,18 +155,10 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 static bool complete(const struct kms_rbmap *m, const unsigned char *page, unsigned int rd)
 {
 	unsigned int data = m->subbuf_size - 8 - m->long_size;
-	uint64_t w = 0;
-	uint32_t w32;
 
 	if (rd + 8 > data)
 		return true;
-	if (m->long_size == 8) {
-		memcpy(&w, page + 8, 8);
-	} else {
-		memcpy(&w32, page + 8, 4);
-		w = w32;
-	}
-	return w & KMS_RB_MISSED_EVENTS;
+	return kms_subbuf_commit_word(page, m->long_size) & KMS_RB_MISSED_EVENTS;
 }
 
 /* The next piece of the reader sub-buffer, asking the kernel when needed. */
