@@ -91,6 +91,12 @@ static uint32_t meta_u32(const volatile uint32_t *p)
 	return *p;
 }
 
+/* Ask the kernel for the reader sub-buffer (kms_rbmap_take()'s ask). */
+static int get_reader(struct kms_rbmap *m)
+{
+	return ioctl(m->fd, TRACE_MMAP_IOCTL_GET_READER);
+}
+
 /* Map the meta page, then the sub-buffers, and ask for the reader once. */
 int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int long_size,
 		   char *why, size_t len)
@@ -138,7 +144,7 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 	m->id = meta_u32(&m->meta->reader.id);
 	m->done = meta_u32(&m->meta->reader.read);
 	/* Ask once, so that a kernel that maps but lacks the ioctl falls back now. */
-	if (ioctl(fd, TRACE_MMAP_IOCTL_GET_READER) < 0)
+	if (get_reader(m) < 0)
 		return refused(m, why, len, "TRACE_MMAP_IOCTL_GET_READER");
 	snprintf(why, len, "trace_pipe_raw mmap (6.10+): %u sub-buffers of %u bytes",
 		 m->nr_subbufs, m->subbuf_size);
@@ -161,8 +167,9 @@ static bool complete(const struct kms_rbmap *m, const unsigned char *page, unsig
 	return kms_subbuf_commit_word(page, m->long_size) & KMS_RB_MISSED_EVENTS;
 }
 
-/* The next piece of the reader sub-buffer, asking the kernel when needed. */
-int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
+/* The next piece of the reader sub-buffer, asking with ask() when needed. */
+int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
+		   int (*ask)(struct kms_rbmap *m))
 {
 	unsigned int id = meta_u32(&m->meta->reader.id);
 	unsigned int rd = meta_u32(&m->meta->reader.read);
@@ -175,7 +182,7 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 	 * first.
 	 */
 	if ((id == m->id && rd <= m->done) || m->held) {
-		if (ioctl(m->fd, TRACE_MMAP_IOCTL_GET_READER) < 0)
+		if (ask(m) < 0)
 			return kms_error(KMS_ERR_FAIL, "TRACE_MMAP_IOCTL_GET_READER: %s",
 					 strerror(errno));
 		id = meta_u32(&m->meta->reader.id);
@@ -225,6 +232,12 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 	}
 	m->done = rd;
 	return 1;
+}
+
+/* The next piece of the reader sub-buffer, asking the kernel when needed. */
+int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
+{
+	return kms_rbmap_take(m, p, partial, get_reader);
 }
 
 /* Unmap the sub-buffers and the meta page. */
