@@ -167,6 +167,27 @@ static bool complete(const struct kms_rbmap *m, const unsigned char *page, unsig
 	return kms_subbuf_commit_word(page, m->long_size) & KMS_RB_MISSED_EVENTS;
 }
 
+/*
+ * Hand out data bytes [m->done, end) of page as the next piece; the page's
+ * first piece carries the count of events lost before it.
+ */
+static int hand_out(struct kms_rbmap *m, struct kms_rbmap_piece *p, const unsigned char *page,
+		    unsigned int end, bool last)
+{
+	p->page = page;
+	p->off = m->done;
+	p->end = end;
+	p->last = last;
+	p->lost = 0;
+	if (!p->off) {
+		p->lost = m->lost;
+		m->lost = 0;
+	}
+	m->done = end;
+	m->held = false;
+	return 1;
+}
+
 /* The next piece of the reader sub-buffer, asking with ask() when needed. */
 int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
 		   int (*ask)(struct kms_rbmap *m))
@@ -174,6 +195,7 @@ int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
 	unsigned int id = meta_u32(&m->meta->reader.id);
 	unsigned int rd = meta_u32(&m->meta->reader.read);
 	const unsigned char *page;
+	bool last;
 
 	/*
 	 * Ask only when everything the meta page shows was handed out (or
@@ -191,7 +213,6 @@ int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
 	if (id >= m->nr_subbufs || rd > m->subbuf_size - 8 - m->long_size)
 		return kms_error(KMS_ERR_FAIL, "meta page: reader sub-buffer %u of %u, read %u",
 				 id, m->nr_subbufs, rd);
-	p->lost = 0;
 	if (m->held && id != m->id) {
 		/*
 		 * Swapped out with records held back: the kernel gives a page
@@ -199,13 +220,7 @@ int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
 		 * pass them on (the writer reaches the page again only after
 		 * the whole ring) rather than drop them.
 		 */
-		p->page = m->data + (size_t)m->id * m->subbuf_size;
-		p->off = m->done;
-		p->end = m->held_end;
-		p->last = true;
-		m->done = m->held_end;
-		m->held = false;
-		return 1;
+		return hand_out(m, p, m->data + (size_t)m->id * m->subbuf_size, m->held_end, true);
 	}
 	if (id != m->id || rd < m->done) {	/* a new reader (or the buffer was reset) */
 		m->id = id;
@@ -216,22 +231,13 @@ int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
 	if (rd <= m->done)
 		return 0;
 	page = m->data + (size_t)id * m->subbuf_size;
-	p->last = complete(m, page, rd);
-	if (!partial && !p->last) {
+	last = complete(m, page, rd);
+	if (!partial && !last) {
 		m->held = true;
 		m->held_end = rd;
 		return 0;
 	}
-	m->held = false;
-	p->page = page;
-	p->off = m->done;
-	p->end = rd;
-	if (!p->off) {		/* the page's first piece carries the count */
-		p->lost = m->lost;
-		m->lost = 0;
-	}
-	m->done = rd;
-	return 1;
+	return hand_out(m, p, page, rd, last);
 }
 
 /* The next piece of the reader sub-buffer, asking the kernel when needed. */

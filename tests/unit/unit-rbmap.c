@@ -203,6 +203,13 @@ int main(void)
 	EXPECT(&m, false, 1, 1, 3, 16, 200, 0, true);
 	EXPECT(&m, false, 1, 0, 0, 0, DATA, 0, true);
 
+	/* The same, held at a page's first piece: it carries the page's lost count. */
+	ask_shows(1, 200, 9);
+	EXPECT(&m, false, 0, 1, 0, 0, 0, 0, false);
+	ask_shows(3, DATA, 0);
+	EXPECT(&m, false, 1, 1, 1, 0, 200, 9, true);
+	EXPECT(&m, false, 1, 0, 3, 0, DATA, 0, true);
+
 	/* The ioctl fails: an error. */
 	script[nr_steps++] = (struct step){ .fail = 1 };
 	EXPECT(&m, false, -1, 1, 0, 0, 0, 0, false);
