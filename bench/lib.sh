@@ -1,7 +1,7 @@
-# The start that bench/overhead.sh, throughput.sh and readpath.sh share (sourced
-# by them, run as SCRIPT BUILDDIR ...): B, the build tree, and S, the
-# source tree; KMS and LOAD in B; OUT, a temporary directory removed on
-# exit; median, of the numbers on stdin.
+# The start that bench/overhead.sh, throughput.sh, readpath.sh and
+# stacks.sh share (sourced by them, run as SCRIPT BUILDDIR ...): B, the
+# build tree, and S, the source tree; KMS and LOAD in B; OUT, a temporary
+# directory removed on exit; median, of the numbers on stdin.
 B=$(cd "$1" && pwd)
 S=$(cd "$(dirname "$0")/.." && pwd)
 KMS=$B/kmemscope

@@ -4,18 +4,13 @@
 # slab allocation, and with stacks only for allocations over 256 bytes, as
 # ratios to the same workload untraced (ROUNDS rounds, median). Not part of
 # make check.
-# Usage (root): bench/stacks.sh [ITERATIONS] [ROUNDS]
+# Usage (root): bench/stacks.sh BUILDDIR [ITERATIONS] [ROUNDS]
+#   (after make in BUILDDIR, and make bench/kmemload there)
 set -eu
-cd "$(dirname "$0")/.."
-ITER=${1:-50000}
-ROUNDS=${2:-3}
-KMS=./kmemscope
-LOAD=bench/kmemload
-OUT=$(mktemp -d)
-trap 'rm -rf $OUT' EXIT
-
-cc -O2 -o $LOAD bench/kmemload.c
-[ -x $KMS ] || { echo "build kmemscope first" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+ITER=${2:-50000}
+ROUNDS=${3:-3}
+[ -x $KMS ] && [ -x $LOAD ] || { echo "make kmemscope and bench/kmemload in $B first" >&2; exit 1; }
 
 # A recipe with the slab events; $1 is appended (its stack lines).
 recipe() {
@@ -42,7 +37,6 @@ for r in $(seq $ROUNDS); do
 		echo "$m $t" >>$OUT/times
 	done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base=$(awk '$1=="untraced"{print $2}' $OUT/times | median)
 echo "workload: bench/kmemload $ITER (slab events), $ROUNDS rounds, median seconds"
 for m in $modes; do

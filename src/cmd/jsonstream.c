@@ -4,7 +4,8 @@
  * made: a table's rows go to the file one by one, never into a cJSON tree.
  * top prints a document every interval, and with thousands of processes a
  * tree of every row took hundreds of megabytes and most of the interval.
- * Numbers and strings are written as cJSON writes them.
+ * A row's cells are out_json_cell()'s, as in out_json_row(); numbers and
+ * strings are written as cJSON writes them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -118,6 +119,7 @@ int out_json_stream_table(struct out_json_stream *js, const struct kms_rows *r)
 {
 	FILE *f = js->f;
 	cJSON *counts, *one, *notes;
+	struct out_json_cell c;
 	size_t i;
 	int j;
 
@@ -130,21 +132,17 @@ int out_json_stream_table(struct out_json_stream *js, const struct kms_rows *r)
 			putc(',', f);
 		putc('{', f);
 		for (j = 0; j < r->ncols; j++) {
-			const struct kms_cell *c = &r->cells[i * r->ncols + j];
-			const struct kms_col_def *cd = &r->def->cols[r->cols[j]];
-
+			out_json_cell(r, i, j, &c);
 			if (j)
 				putc(',', f);
-			put_string(f, cd->name);
+			put_string(f, c.name);
 			putc(':', f);
-			if (c->null)
+			if (c.kind == OUT_JSON_NULL)
 				fputs("null", f);
-			else if (cd->type == KMS_COL_STR)
-				put_string(f, c->s ? c->s : "");
-			else if (cd->type == KMS_COL_PCT || cd->type == KMS_COL_RATIO)
-				put_double(f, c->d);
+			else if (c.kind == OUT_JSON_STRING)
+				put_string(f, c.s);
 			else
-				put_double(f, (double)c->i);
+				put_double(f, c.d);
 		}
 		putc('}', f);
 	}

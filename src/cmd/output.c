@@ -235,23 +235,39 @@ cJSON *out_json_new(const struct out_meta *m)
 	return doc;
 }
 
+void out_json_cell(const struct kms_rows *r, size_t i, int j, struct out_json_cell *out)
+{
+	const struct kms_cell *c = &r->cells[i * r->ncols + j];
+	const struct kms_col_def *cd = &r->def->cols[r->cols[j]];
+
+	out->name = cd->name;
+	out->s = NULL;
+	out->d = 0;
+	if (c->null) {
+		out->kind = OUT_JSON_NULL;
+	} else if (cd->type == KMS_COL_STR) {
+		out->kind = OUT_JSON_STRING;
+		out->s = c->s ? c->s : "";
+	} else {
+		out->kind = OUT_JSON_NUMBER;
+		out->d = cd->type == KMS_COL_PCT || cd->type == KMS_COL_RATIO ? c->d : (double)c->i;
+	}
+}
+
 cJSON *out_json_row(const struct kms_rows *r, size_t i)
 {
 	cJSON *row = cJSON_CreateObject();
+	struct out_json_cell c;
 	int j;
 
 	for (j = 0; row && j < r->ncols; j++) {
-		const struct kms_cell *c = &r->cells[i * r->ncols + j];
-		const struct kms_col_def *cd = &r->def->cols[r->cols[j]];
-
-		if (c->null)
-			cJSON_AddNullToObject(row, cd->name);
-		else if (cd->type == KMS_COL_STR)
-			cJSON_AddStringToObject(row, cd->name, c->s ? c->s : "");
-		else if (cd->type == KMS_COL_PCT || cd->type == KMS_COL_RATIO)
-			cJSON_AddNumberToObject(row, cd->name, c->d);
+		out_json_cell(r, i, j, &c);
+		if (c.kind == OUT_JSON_NULL)
+			cJSON_AddNullToObject(row, c.name);
+		else if (c.kind == OUT_JSON_STRING)
+			cJSON_AddStringToObject(row, c.name, c.s);
 		else
-			cJSON_AddNumberToObject(row, cd->name, (double)c->i);
+			cJSON_AddNumberToObject(row, c.name, c.d);
 	}
 	return row;
 }

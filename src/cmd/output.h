@@ -41,6 +41,18 @@ void out_csv_table(FILE *f, const struct kms_rows *rows);
 /* A JSON document with the top-level keys; tables are added to it. */
 cJSON *out_json_new(const struct out_meta *m);
 int out_json_add(cJSON *doc, const struct kms_rows *rows);
+/*
+ * Cell j of row i as a member of its row's JSON object: the one place
+ * that decides a row's shape, for out_json_row() and the stream alike.
+ * s points into rows (or is ""); d holds counts and ratios alike.
+ */
+struct out_json_cell {
+	const char	*name;
+	enum { OUT_JSON_NULL, OUT_JSON_STRING, OUT_JSON_NUMBER } kind;
+	const char	*s;
+	double		d;
+};
+void out_json_cell(const struct kms_rows *rows, size_t i, int j, struct out_json_cell *out);
 /* Row i of a table as a JSON object (for documents of their own shape). */
 cJSON *out_json_row(const struct kms_rows *rows, size_t i);
 /*

@@ -23,6 +23,15 @@ struct num_op {
 };
 
 /* A copy's kind: the field's size and signedness, and its size in struct kms_ev (4 or 8). */
+/* What decode_extra() does for a type, decided once by compile_desc(). */
+enum {
+	EXTRA_NAME	= 1 << 0,	/* read the name string */
+	EXTRA_BUF	= 1 << 1,	/* read the buf string */
+	EXTRA_PROCESS	= 1 << 2,	/* fork, comm or exit: decode_process() */
+	EXTRA_STACK	= 1 << 3,	/* a kernel stack */
+	EXTRA_FAULT	= 1 << 4,	/* a fault probe: its flags give the type */
+};
+
 #define OP_KIND(size, sgn, dst8) (((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : \
 				  (size) == 8 ? 3 : 4) << 2 | (sgn) << 1 | (dst8))
 
@@ -37,7 +46,7 @@ struct ev_desc {
 	int				nr_ops;
 	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
 	unsigned int			ops_end;	/* records this long hold every field */
-	bool				extra;		/* decode_extra() has work for this type */
+	unsigned int			extra;		/* decode_extra()'s work for this type: EXTRA_* */
 	struct kms_ev			tmpl;
 };
 
@@ -108,8 +117,11 @@ static void compile_desc(struct ev_desc *d)
 		d->nr_ops++;
 	}
 	partition_ops(d);
-	d->extra = d->f[KMS_F_NAME] || d->f[KMS_F_BUF] || d->role == KMS_ROLE_FAULT ||
-		   (d->type >= KMS_EV_FORK && d->type <= KMS_EV_EXIT) || d->type == KMS_EV_STACK;
+	d->extra = (d->f[KMS_F_NAME] ? EXTRA_NAME : 0) |
+		   (d->f[KMS_F_BUF] ? EXTRA_BUF : 0) |
+		   (d->type >= KMS_EV_FORK && d->type <= KMS_EV_EXIT ? EXTRA_PROCESS : 0) |
+		   (d->type == KMS_EV_STACK ? EXTRA_STACK : 0) |
+		   (d->role == KMS_ROLE_FAULT ? EXTRA_FAULT : 0);
 	memset(&d->tmpl, 0, sizeof(d->tmpl));
 	d->tmpl.type = d->type;
 	d->tmpl.have = d->have;
@@ -383,15 +395,15 @@ copy_ops(const struct num_op *op, const struct num_op *end, const void *data,
 static void decode_extra(const struct kms_decoder *d, const struct ev_desc *desc,
 			 const struct tep_record *rec, struct kms_ev *ev)
 {
-	if (desc->f[KMS_F_NAME])
+	if (desc->extra & EXTRA_NAME)
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
-	if (desc->f[KMS_F_BUF])
+	if (desc->extra & EXTRA_BUF)
 		read_string(desc->f[KMS_F_BUF], rec, &ev->buf, &ev->buf_len);
-	if (ev->type >= KMS_EV_FORK && ev->type <= KMS_EV_EXIT)
+	if (desc->extra & EXTRA_PROCESS)
 		decode_process(desc, rec, ev);
-	if (ev->type == KMS_EV_STACK)
+	if (desc->extra & EXTRA_STACK)
 		kms_decode_stack(d->tep, desc->f[KMS_F_CALLER], rec, ev);
-	if (desc->role == KMS_ROLE_FAULT) {
+	if (desc->extra & EXTRA_FAULT) {
 		/* handle_mm_fault flags: FAULT_FLAG_WRITE 1<<0, USER 1<<6, INSTRUCTION 1<<8 */
 		unsigned long long fl = ev->error_code;
 

@@ -199,7 +199,7 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 		unsigned int psize = room < m->page_size ? room : m->page_size;
 		unsigned int hdr = 8 + m->long_size;
 		struct kms_subbuf sb = { 0 };
-		unsigned long long word = 0;
+		unsigned long long word;
 		uint32_t first;
 
 		c->next += psize;
@@ -207,9 +207,7 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 			return kms_error(KMS_ERR_INPUT, "%s: corrupt: short page at offset %llu",
 					 m->path, (unsigned long long)(page - m->map));
 		memcpy(&sb.ts, page, 8);
-		memcpy(&word, page + 8, m->long_size);	/* host order: little endian reads the low bytes */
-		if (m->long_size == 4 && __BYTE_ORDER == __BIG_ENDIAN)
-			word >>= 32;
+		word = kms_subbuf_commit_word(page, m->long_size);
 		sb.commit = word & KMS_RB_COMMIT_MASK;
 		if (sb.commit > psize - hdr)
 			return kms_error(KMS_ERR_INPUT, "%s: corrupt: page at offset %llu commits %u bytes",
@@ -221,14 +219,8 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 			memcpy(&first, page + hdr, 4);
 			if ((first & 0x1f) <= 28) {
 				c->missed = -1;
-				if ((word & KMS_RB_MISSED_STORED) && sb.commit + m->long_size <= psize - hdr) {
-					unsigned long long cnt = 0;
-
-					memcpy(&cnt, page + hdr + sb.commit, m->long_size);
-					if (m->long_size == 4 && __BYTE_ORDER == __BIG_ENDIAN)
-						cnt >>= 32;
-					c->missed = cnt;
-				}
+				if ((word & KMS_RB_MISSED_STORED) && sb.commit + m->long_size <= psize - hdr)
+					c->missed = kms_subbuf_long(page + hdr + sb.commit, m->long_size);
 			}
 		}
 		if (c->next - c->released >= KMS_MM_RELEASE) {

@@ -67,14 +67,22 @@ const char *kms_read_path_name(int path)
 	return path == KMS_READ_MMAP ? "mmap" : path == KMS_READ_SPLICE ? "splice" : "auto";
 }
 
-/* Why a mapping or the reader ioctl was refused, in the reader's words. */
-static void refused(char *why, size_t len, const char *what, int err)
+/*
+ * A mapping or the reader ioctl was refused: say why in the reader's
+ * words, undo what m has mapped, and return -1 with errno as the refusal
+ * left it.
+ */
+static int refused(struct kms_rbmap *m, char *why, size_t len, const char *what)
 {
+	int err = errno;
 	const char *hint = err == ENODEV ? " (a kernel before 6.10 cannot map it)" :
 			   err == EBUSY ? " (a snapshot is configured on the instance)" :
 			   err == ENOTTY ? " (a kernel without TRACE_MMAP_IOCTL_GET_READER)" : "";
 
 	snprintf(why, len, "%s: %s%s", what, strerror(err), hint);
+	kms_rbmap_close(m);
+	errno = err;
+	return -1;
 }
 
 /* Volatile reads: the kernel updates the meta page under us. */
@@ -83,24 +91,25 @@ static uint32_t meta_u32(const volatile uint32_t *p)
 	return *p;
 }
 
+/* Ask the kernel for the reader sub-buffer (kms_rbmap_take()'s ask). */
+static int get_reader(struct kms_rbmap *m)
+{
+	return ioctl(m->fd, TRACE_MMAP_IOCTL_GET_READER);
+}
+
 /* Map the meta page, then the sub-buffers, and ask for the reader once. */
 int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int long_size,
 		   char *why, size_t len)
 {
 	long psize = sysconf(_SC_PAGESIZE);
 	void *p;
-	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->fd = fd;
 	m->long_size = long_size;
 	p = mmap(NULL, psize, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED) {
-		err = errno;
-		refused(why, len, "mmap of trace_pipe_raw", err);
-		errno = err;
-		return -1;
-	}
+	if (p == MAP_FAILED)
+		return refused(m, why, len, "mmap of trace_pipe_raw");
 	m->meta = p;
 	m->meta_len = psize;
 	if (m->meta->meta_page_size > (uint32_t)psize) {	/* larger meta pages: map them whole */
@@ -109,12 +118,8 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 		munmap(p, psize);
 		m->meta = NULL;
 		p = mmap(NULL, mlen, PROT_READ, MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED) {
-			err = errno;
-			refused(why, len, "mmap of the meta page", err);
-			errno = err;
-			return -1;
-		}
+		if (p == MAP_FAILED)
+			return refused(m, why, len, "mmap of the meta page");
 		m->meta = p;
 		m->meta_len = mlen;
 	}
@@ -132,25 +137,15 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 	}
 	m->data_len = (size_t)m->subbuf_size * m->nr_subbufs;
 	p = mmap(NULL, m->data_len, PROT_READ, MAP_SHARED, fd, m->meta->meta_page_size);
-	if (p == MAP_FAILED) {
-		err = errno;
-		refused(why, len, "mmap of the sub-buffers", err);
-		kms_rbmap_close(m);
-		errno = err;
-		return -1;
-	}
+	if (p == MAP_FAILED)
+		return refused(m, why, len, "mmap of the sub-buffers");
 	m->data = p;
 	/* What was consumed before we mapped is not ours to hand out. */
 	m->id = meta_u32(&m->meta->reader.id);
 	m->done = meta_u32(&m->meta->reader.read);
 	/* Ask once, so that a kernel that maps but lacks the ioctl falls back now. */
-	if (ioctl(fd, TRACE_MMAP_IOCTL_GET_READER) < 0) {
-		err = errno;
-		refused(why, len, "TRACE_MMAP_IOCTL_GET_READER", err);
-		kms_rbmap_close(m);
-		errno = err;
-		return -1;
-	}
+	if (get_reader(m) < 0)
+		return refused(m, why, len, "TRACE_MMAP_IOCTL_GET_READER");
 	snprintf(why, len, "trace_pipe_raw mmap (6.10+): %u sub-buffers of %u bytes",
 		 m->nr_subbufs, m->subbuf_size);
 	return 0;
@@ -166,26 +161,41 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
 static bool complete(const struct kms_rbmap *m, const unsigned char *page, unsigned int rd)
 {
 	unsigned int data = m->subbuf_size - 8 - m->long_size;
-	uint64_t w = 0;
-	uint32_t w32;
 
 	if (rd + 8 > data)
 		return true;
-	if (m->long_size == 8) {
-		memcpy(&w, page + 8, 8);
-	} else {
-		memcpy(&w32, page + 8, 4);
-		w = w32;
-	}
-	return w & KMS_RB_MISSED_EVENTS;
+	return kms_subbuf_commit_word(page, m->long_size) & KMS_RB_MISSED_EVENTS;
 }
 
-/* The next piece of the reader sub-buffer, asking the kernel when needed. */
-int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
+/*
+ * Hand out data bytes [m->done, end) of page as the next piece; the page's
+ * first piece carries the count of events lost before it.
+ */
+static int hand_out(struct kms_rbmap *m, struct kms_rbmap_piece *p, const unsigned char *page,
+		    unsigned int end, bool last)
+{
+	p->page = page;
+	p->off = m->done;
+	p->end = end;
+	p->last = last;
+	p->lost = 0;
+	if (!p->off) {
+		p->lost = m->lost;
+		m->lost = 0;
+	}
+	m->done = end;
+	m->held = false;
+	return 1;
+}
+
+/* The next piece of the reader sub-buffer, asking with ask() when needed. */
+int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
+		   int (*ask)(struct kms_rbmap *m))
 {
 	unsigned int id = meta_u32(&m->meta->reader.id);
 	unsigned int rd = meta_u32(&m->meta->reader.read);
 	const unsigned char *page;
+	bool last;
 
 	/*
 	 * Ask only when everything the meta page shows was handed out (or
@@ -194,7 +204,7 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 	 * first.
 	 */
 	if ((id == m->id && rd <= m->done) || m->held) {
-		if (ioctl(m->fd, TRACE_MMAP_IOCTL_GET_READER) < 0)
+		if (ask(m) < 0)
 			return kms_error(KMS_ERR_FAIL, "TRACE_MMAP_IOCTL_GET_READER: %s",
 					 strerror(errno));
 		id = meta_u32(&m->meta->reader.id);
@@ -203,7 +213,6 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 	if (id >= m->nr_subbufs || rd > m->subbuf_size - 8 - m->long_size)
 		return kms_error(KMS_ERR_FAIL, "meta page: reader sub-buffer %u of %u, read %u",
 				 id, m->nr_subbufs, rd);
-	p->lost = 0;
 	if (m->held && id != m->id) {
 		/*
 		 * Swapped out with records held back: the kernel gives a page
@@ -211,13 +220,7 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 		 * pass them on (the writer reaches the page again only after
 		 * the whole ring) rather than drop them.
 		 */
-		p->page = m->data + (size_t)m->id * m->subbuf_size;
-		p->off = m->done;
-		p->end = m->held_end;
-		p->last = true;
-		m->done = m->held_end;
-		m->held = false;
-		return 1;
+		return hand_out(m, p, m->data + (size_t)m->id * m->subbuf_size, m->held_end, true);
 	}
 	if (id != m->id || rd < m->done) {	/* a new reader (or the buffer was reset) */
 		m->id = id;
@@ -228,22 +231,19 @@ int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
 	if (rd <= m->done)
 		return 0;
 	page = m->data + (size_t)id * m->subbuf_size;
-	p->last = complete(m, page, rd);
-	if (!partial && !p->last) {
+	last = complete(m, page, rd);
+	if (!partial && !last) {
 		m->held = true;
 		m->held_end = rd;
 		return 0;
 	}
-	m->held = false;
-	p->page = page;
-	p->off = m->done;
-	p->end = rd;
-	if (!p->off) {		/* the page's first piece carries the count */
-		p->lost = m->lost;
-		m->lost = 0;
-	}
-	m->done = rd;
-	return 1;
+	return hand_out(m, p, page, rd, last);
+}
+
+/* The next piece of the reader sub-buffer, asking the kernel when needed. */
+int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial)
+{
+	return kms_rbmap_take(m, p, partial, get_reader);
 }
 
 /* Unmap the sub-buffers and the meta page. */

@@ -79,6 +79,15 @@ int kms_rbmap_open(struct kms_rbmap *m, int fd, unsigned int subbuf_size, int lo
  * whole), so that its pieces are not written as pages of their own.
  */
 int kms_rbmap_next(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial);
+/*
+ * kms_rbmap_next() with the kernel's part passed in: ask() stands for
+ * TRACE_MMAP_IOCTL_GET_READER (0, or -1 with errno set) and may change
+ * the reader on m->meta. For tests, which drive it against a meta page and
+ * sub-buffers of their own (m->meta at the ABI's offsets, m->data, and the
+ * geometry and reader kms_rbmap_open() would have set).
+ */
+int kms_rbmap_take(struct kms_rbmap *m, struct kms_rbmap_piece *p, bool partial,
+		   int (*ask)(struct kms_rbmap *m));
 /* Unmap (the descriptor stays open: it is the caller's). */
 void kms_rbmap_close(struct kms_rbmap *m);
 

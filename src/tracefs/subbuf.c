@@ -37,18 +37,24 @@ int kms_subbuf_ts_at(const void *page, int long_size, unsigned int off,
 	return r;
 }
 
-/* The commit word of a sub-buffer header (long_size bytes after the time stamp). */
-static unsigned long long commit_word(const unsigned char *page, int long_size)
+/* Load a long_size-wide value from p. */
+unsigned long long kms_subbuf_long(const void *p, int long_size)
 {
-	uint32_t w32;
-	uint64_t w;
+	uint32_t v32;
+	uint64_t v64;
 
 	if (long_size == 8) {
-		memcpy(&w, page + 8, 8);
-		return w;
+		memcpy(&v64, p, 8);
+		return v64;
 	}
-	memcpy(&w32, page + 8, 4);
-	return w32;
+	memcpy(&v32, p, 4);
+	return v32;
+}
+
+/* The commit word of a sub-buffer header (long_size bytes after the time stamp). */
+unsigned long long kms_subbuf_commit_word(const void *page, int long_size)
+{
+	return kms_subbuf_long((const unsigned char *)page + 8, long_size);
 }
 
 /* Store a long_size-wide value at p. */
@@ -75,7 +81,7 @@ int kms_subbuf_piece(const void *page, unsigned int page_size, int long_size,
 	if ((long_size != 4 && long_size != 8) || page_size <= hdr)
 		return kms_error(KMS_ERR_FAIL, "bad sub-buffer geometry");
 	data = page_size - hdr;
-	word = commit_word(in, long_size);
+	word = kms_subbuf_commit_word(in, long_size);
 	commit = word & KMS_RB_COMMIT_MASK;
 	if (commit > data || end > commit || off > end)
 		return kms_error(KMS_ERR_FAIL, "sub-buffer commit %u, piece %u-%u of %u",
@@ -140,21 +146,14 @@ int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 {
 	const unsigned char *p = page;
 	unsigned int hdr = 8 + long_size;
-	unsigned long long word = 0;
+	unsigned long long word;
 	int n;
 
 	memset(out, 0, sizeof(*out));
 	if (page_size < hdr || (long_size != 4 && long_size != 8))
 		return kms_error(KMS_ERR_FAIL, "bad sub-buffer geometry");
 	memcpy(&out->ts, p, 8);
-	if (long_size == 8)
-		memcpy(&word, p + 8, 8);
-	else {
-		uint32_t w;
-
-		memcpy(&w, p + 8, 4);
-		word = w;
-	}
+	word = kms_subbuf_commit_word(p, long_size);
 	out->commit = word & KMS_RB_COMMIT_MASK;
 	out->missed = !!(word & KMS_RB_MISSED_EVENTS);
 	if (out->commit > page_size - hdr)
@@ -163,14 +162,7 @@ int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 	if (word & KMS_RB_MISSED_STORED) {
 		if (out->commit + long_size > page_size - hdr)
 			return kms_error(KMS_ERR_FAIL, "missed-events count outside the sub-buffer");
-		if (long_size == 8)
-			memcpy(&out->missed_count, p + hdr + out->commit, 8);
-		else {
-			uint32_t c;
-
-			memcpy(&c, p + hdr + out->commit, 4);
-			out->missed_count = c;
-		}
+		out->missed_count = kms_subbuf_long(p + hdr + out->commit, long_size);
 		out->missed_stored = true;
 	}
 	n = count_records(page, long_size, out, by_id);

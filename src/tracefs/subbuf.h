@@ -26,6 +26,15 @@ struct kms_subbuf {
 	bool			null_pad;	/* ... at a padding of zero delta */
 };
 
+/* A long_size-wide (4 or 8 bytes) host-order value at p, such as a stored missed count. */
+unsigned long long kms_subbuf_long(const void *p, int long_size);
+/*
+ * The commit word of a sub-buffer header: the long_size (4 or 8) bytes
+ * after its time stamp, the commit (KMS_RB_COMMIT_MASK) with the
+ * KMS_RB_MISSED_* flags above it.
+ */
+unsigned long long kms_subbuf_commit_word(const void *page, int long_size);
+
 /*
  * Parse one sub-buffer of page_size bytes whose commit field is long_size
  * (4 or 8) bytes wide, walking its records once: they are counted, and by
