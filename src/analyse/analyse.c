@@ -126,6 +126,11 @@ void kms_analysis_set_stacks(struct kms_analysis *a, bool wanted)
 	a->no_stacks = !wanted;
 }
 
+void kms_analysis_set_lifetimes(struct kms_analysis *a, bool wanted)
+{
+	a->no_lifetimes = !wanted;
+}
+
 void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw)
 {
 	a->raw_addresses = raw;

@@ -104,6 +104,11 @@ void kms_analysis_folded(const struct kms_analysis *a, unsigned long long *procs
  * caller that shows no stacks turns it off once, before the first event.
  */
 void kms_analysis_set_stacks(struct kms_analysis *a, bool wanted);
+/*
+ * Whether slab object lifetimes are counted (default: yes); a caller that
+ * shows no slab_lifetime table turns them off once, before the first event.
+ */
+void kms_analysis_set_lifetimes(struct kms_analysis *a, bool wanted);
 /* Show call sites and frames without a symbol as raw addresses (else "[unknown]"). */
 void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw);
 /* The scope and the events it dropped. */
