@@ -31,8 +31,7 @@ struct kms_analysis *fa_new_analysis(struct file_analysis *fa)
 
 	if (an) {	/* stacks and lifetimes only for the tables that show them */
 		kms_analysis_set_stacks(an, kms_tables_need_stacks(fa->rc->tables, fa->rc->nr_tables));
-		kms_analysis_set_lifetimes(an, kms_tables_show(fa->rc->tables, fa->rc->nr_tables,
-							       "slab_lifetime"));
+		kms_analysis_set_tables(an, fa->rc->tables, fa->rc->nr_tables);
 	}
 	if (an && kms_analysis_set_probes(an, fa->names, fa->rc->nr_kprobes) < 0) {
 		kms_analysis_free(an);
