@@ -126,6 +126,12 @@ void kms_analysis_set_stacks(struct kms_analysis *a, bool wanted)
 	a->no_stacks = !wanted;
 }
 
+void kms_analysis_set_tables(struct kms_analysis *a, const struct kms_table_req *rq, int n)
+{
+	a->no_lifetimes = !kms_tables_show(rq, n, "slab_lifetime");
+	a->no_fault_maps = !kms_tables_show(rq, n, "faults_by_mapping");
+}
+
 void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw)
 {
 	a->raw_addresses = raw;

@@ -106,6 +106,12 @@ void kms_analysis_folded(const struct kms_analysis *a, unsigned long long *procs
  * caller that shows no stacks turns it off once, before the first event.
  */
 void kms_analysis_set_stacks(struct kms_analysis *a, bool wanted);
+/*
+ * Count only what the n tables show (default: everything): slab object
+ * lifetimes for slab_lifetime, faults by mapping for faults_by_mapping.
+ * Called once, before the first event.
+ */
+void kms_analysis_set_tables(struct kms_analysis *a, const struct kms_table_req *rq, int n);
 /* Show call sites and frames without a symbol as raw addresses (else "[unknown]"). */
 void kms_analysis_set_raw_addresses(struct kms_analysis *a, bool raw);
 /* The scope and the events it dropped. */

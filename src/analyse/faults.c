@@ -41,6 +41,8 @@ int kms_fault_add(struct kms_analysis *a, const struct kms_ev *ev)
 		v->write++;
 	else
 		v->read++;
+	if (a->no_fault_maps)
+		return 0;
 	if (!a->ops.mapping && user_address(a, ev->address))
 		return kms_rmaps_fault(a, pid, ev->address);	/* from the recording */
 	if (a->ops.mapping && user_address(a, ev->address)) {

@@ -113,6 +113,8 @@ struct kms_analysis {
 	int			long_size;	/* bytes in a long, likewise */
 	struct kms_stacks	*stk;		/* kernel stacks (stacks.c), NULL: none yet */
 	int			no_stacks;	/* no kernel_stack format, or no stacks wanted */
+	bool			no_lifetimes;	/* slab_life is not counted: no table shows it */
+	bool			no_fault_maps;	/* nor fmaps (the faults' mappings) */
 	/* per-event shortcuts: the last process seen, the kmalloc class names' ids */
 	int32_t			last_pid;
 	struct pi_val		*last_proc;	/* valid while procs.slots is last_slots */

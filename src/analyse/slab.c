@@ -259,7 +259,7 @@ static int64_t free_live(struct kms_analysis *a, const struct kms_ev *ev, struct
 	}
 	if (ev->cpu != lk->cpu)
 		v->cross_cpu++;	/* freed on another CPU than it was allocated on */
-	if (kms_slab_life_add(a, k.cache, k.call_site, ev->ts - lk->ts) < 0)
+	if (!a->no_lifetimes && kms_slab_life_add(a, k.cache, k.call_site, ev->ts - lk->ts) < 0)
 		return -1;
 	kms_hmap_del_val(&a->live, lk);
 	return free_fact_of(a, fi);

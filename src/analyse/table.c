@@ -418,6 +418,17 @@ bool kms_tables_need_stacks(const struct kms_table_req *rq, int n)
 	return false;
 }
 
+/* Whether the table called name is among the n tables. */
+bool kms_tables_show(const struct kms_table_req *rq, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rq[i].def->name, name))
+			return true;
+	return false;
+}
+
 /* Whether any of the n tables groups by call site or shows stacks: the kernel's symbols. */
 bool kms_tables_need_symbols(const struct kms_table_req *rq, int n)
 {

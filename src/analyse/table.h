@@ -129,6 +129,8 @@ int kms_table_key(const struct kms_table_def *def, const char *key);
 bool kms_tables_need_symbols(const struct kms_table_req *rq, int n);
 /* Whether any of the n requested tables shows kernel stacks (pairs them with events). */
 bool kms_tables_need_stacks(const struct kms_table_req *rq, int n);
+/* Whether the table called name is among the n requested tables. */
+bool kms_tables_show(const struct kms_table_req *rq, int n, const char *name);
 /* Fill a request with the table's default keys and sort, all rows. */
 void kms_table_req_init(struct kms_table_req *rq, const struct kms_table_def *def);
 /* A snapshot table (pagemap, pagemap_flags, ...) by name; NULL if unknown. */

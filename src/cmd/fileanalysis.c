@@ -29,8 +29,10 @@ struct kms_analysis *fa_new_analysis(struct file_analysis *fa)
 	kms_file_proc_ops(&fa->f, &ops);
 	an = kms_analysis_new(fa->f.tep, &ops);
 
-	if (an)	/* stacks are paired only for the tables that show them */
+	if (an) {	/* stacks and lifetimes only for the tables that show them */
 		kms_analysis_set_stacks(an, kms_tables_need_stacks(fa->rc->tables, fa->rc->nr_tables));
+		kms_analysis_set_tables(an, fa->rc->tables, fa->rc->nr_tables);
+	}
 	if (an && kms_analysis_set_probes(an, fa->names, fa->rc->nr_kprobes) < 0) {
 		kms_analysis_free(an);
 		return NULL;
@@ -75,13 +77,13 @@ static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long lo
 		void *ctx)
 {
 	struct file_analysis *fa = ctx;
-	struct kms_ev ev;
+	const struct kms_ev *ev;
 
 	if (!fa->origin_set) {	/* --time counts from the first record, as trace-cmd lists it */
 		kms_analysis_origin(fa->an, fa->f.first_ts);
 		fa->origin_set = true;
 	}
-	if (rec && kms_decode(fa->dec, rec, &ev) && kms_analysis_add(fa->an, &ev) < 0)
+	if (rec && (ev = kms_decode_ref(fa->dec, rec)) && kms_analysis_add(fa->an, ev) < 0)
 		return -1;
 	return 0;
 }

@@ -135,7 +135,7 @@ static int tl_record(struct tep_handle *tep, struct tep_record *rec, int cpu, lo
 		     void *ctx)
 {
 	struct timeline *tl = ctx;
-	struct kms_ev ev;
+	const struct kms_ev *ev;
 
 	if (!rec)
 		return 0;
@@ -150,7 +150,7 @@ static int tl_record(struct tep_handle *tep, struct tep_record *rec, int cpu, lo
 			plot_halve(&tl->plot);
 		}
 	}
-	if (kms_decode(tl->fa.dec, rec, &ev) && kms_analysis_add(tl->fa.an, &ev) < 0)
+	if ((ev = kms_decode_ref(tl->fa.dec, rec)) && kms_analysis_add(tl->fa.an, ev) < 0)
 		return -1;
 	return 0;
 }

@@ -47,7 +47,14 @@ struct ev_desc {
 	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
 	unsigned int			ops_end;	/* records this long hold every field */
 	unsigned int			extra;		/* decode_extra()'s work for this type: EXTRA_* */
-	struct kms_ev			tmpl;
+	struct kms_ev			tmpl;		/* what every event of the type starts as */
+	/*
+	 * The type's last event, decoded in place: every field a record of
+	 * the type sets is set again by the next, so it starts as tmpl once
+	 * and is reset to it only after a short record.
+	 */
+	struct kms_ev			ev;
+	bool				dirty;		/* ev holds a short record's fields */
 };
 
 /* Where each integer field goes in struct kms_ev. */
@@ -128,6 +135,8 @@ static void compile_desc(struct ev_desc *d)
 	d->tmpl.node = -1;
 	d->tmpl.accounted = -1;
 	d->tmpl.probe = d->probe;
+	d->ev = d->tmpl;
+	d->dirty = false;
 }
 
 struct kms_decoder {
@@ -412,11 +421,11 @@ static void decode_extra(const struct kms_decoder *d, const struct ev_desc *desc
 	}
 }
 
-/* Decode one record through the id table. */
-int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
-	       struct kms_ev *ev)
+/* Decode one record through the id table, into its type's event in d. */
+const struct kms_ev *kms_decode_ref(struct kms_decoder *d, const struct tep_record *rec)
 {
-	const struct ev_desc *desc;
+	struct ev_desc *desc;
+	struct kms_ev *ev;
 	const void *data = rec->data;
 	const struct num_op *op, *end;
 	unsigned short id;
@@ -424,11 +433,11 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 	int32_t pid;
 
 	if (rec->size < 8)
-		return 0;
+		return NULL;
 	memcpy(&id, data, 2);
 	if (id > d->max_id || !(desc = d->by_id[id]))
-		return 0;
-	*ev = desc->tmpl;
+		return NULL;
+	ev = &desc->ev;
 	ev->ts = rec->ts;
 	ev->cpu = rec->cpu;
 	memcpy(&pid, (const char *)data + 4, 4);
@@ -439,15 +448,41 @@ int kms_decode(const struct kms_decoder *d, const struct tep_record *rec,
 		/* the common case: plain copies without a switch, then the rest */
 		const struct num_op *end8 = desc->ops + desc->nr8, *end4 = end8 + desc->nr4;
 
+		if (desc->dirty) {
+			*ev = desc->tmpl;
+			ev->ts = rec->ts;
+			ev->cpu = rec->cpu;
+			ev->pid = pid;
+			desc->dirty = false;
+		}
 		for (op = desc->ops; op < end8; op++)
 			memcpy((char *)ev + op->dst, (const char *)data + op->off, 8);
 		for (; op < end4; op++)
 			memcpy((char *)ev + op->dst, (const char *)data + op->off, 4);
 		copy_ops(op, end, data, size, false, ev);
 	} else {
+		/* a short record: the fields it lacks stay as the template has them */
+		*ev = desc->tmpl;
+		ev->ts = rec->ts;
+		ev->cpu = rec->cpu;
+		ev->pid = pid;
+		desc->dirty = true;
 		copy_ops(desc->ops, end, data, size, true, ev);
 	}
-	if (desc->extra)
+	if (desc->extra) {
+		ev->type = desc->tmpl.type;	/* a fault probe's record sets it */
 		decode_extra(d, desc, rec, ev);
+	}
+	return ev;
+}
+
+/* Decode one record through the id table into ev. */
+int kms_decode(struct kms_decoder *d, const struct tep_record *rec, struct kms_ev *ev)
+{
+	const struct kms_ev *e = kms_decode_ref(d, rec);
+
+	if (!e)
+		return 0;
+	*ev = *e;
 	return 1;
 }
