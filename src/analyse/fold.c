@@ -21,7 +21,8 @@ struct fold_ctx {
 	const uint32_t		*remap;		/* old fact index -> new */
 };
 
-bool kms_is_root(const struct kms_analysis *a, int pid)
+/* The traced command and the -p pids (the roots the scope remembers) never fold. */
+static bool is_root(const struct kms_analysis *a, int pid)
 {
 	int i;
 
@@ -202,7 +203,7 @@ long kms_analysis_forget_exited(struct kms_analysis *a, unsigned long long grace
 
 		p = v;
 		p->fold = p->exited && p->exit_ts + grace_ns <= a->proc_ts &&
-			  pid != KMS_PID_OTHER && !kms_is_root(a, pid);
+			  pid != KMS_PID_OTHER && !is_root(a, pid);
 		n += p->fold;
 	}
 	if (!n)

@@ -255,8 +255,6 @@ int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev);
 bool kms_in_scope(struct kms_analysis *a, int pid);
 bool kms_selected(struct kms_analysis *a, const struct kms_ev *ev);
 
-/* fold.c */
-bool kms_is_root(const struct kms_analysis *a, int pid);
 
 /* snapshots.c */
 /*
