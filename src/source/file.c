@@ -212,13 +212,31 @@ static int trial_run(const char *path)
 			 path, WEXITSTATUS(status));
 }
 
-/* Check, try in a child, then open: a corrupt file fails here, not later. */
+/* Whether kms_file_open_unguarded() reads path's data in place (mmfile.c); errors say no. */
+static bool reads_in_place(const char *path)
+{
+	struct kms_mmfile *mm = NULL;
+	bool yes;
+
+	if (getenv("KMS_FILE_NO_MMAP"))
+		return false;
+	yes = kms_mmfile_open(&mm, path) == 0 && mm;
+	kms_mmfile_close(mm);
+	return yes;
+}
+
+/*
+ * Check, try in a child, then open: a corrupt file fails here, not later;
+ * but for data read in place, a corrupt page fails when its walk reaches
+ * it, in the check's words (one pass over the data, not two).
+ */
 int kms_file_open(struct kms_file *f, const char *path)
 {
 	memset(f, 0, sizeof(*f));
 	f->path = path;
 	quiet_libraries();
-	if (kms_tracedat_check(path) || trial_run(path))
+	if (kms_tracedat_check(path, reads_in_place(path) ? KMS_CHECK_PAGES_LATER : 0) ||
+	    trial_run(path))
 		return -1;
 	return kms_file_open_unguarded(f, path);
 }

@@ -28,6 +28,7 @@ struct mm_cpu {
 	uint64_t		size;
 	uint64_t		next;		/* offset of the next page to load */
 	uint64_t		released;	/* offset up to which pages were released */
+	const unsigned char	*page;		/* the page it walks */
 	struct kms_subbuf_iter	it;
 	struct tep_record	rec;		/* the CPU's current record */
 	long long		missed;		/* reported before rec, as libtracecmd does */
@@ -190,6 +191,17 @@ static int walk_headers(struct kms_mmfile *m, struct mm_rd *r)
 	return 1;
 }
 
+/*
+ * What is wrong with the CPU's page, as the structural check (tracedat/
+ * check.c) says it of the pages it walks itself: the check leaves these
+ * to this walk (KMS_CHECK_PAGES_LATER), so that the data is read once.
+ */
+static int page_corrupt(const struct kms_mmfile *m, const struct mm_cpu *c, const char *what)
+{
+	return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: page at %llu of CPU %d: %s",
+			 m->path, (unsigned long long)(c->page - m->map), c->rec.cpu, what);
+}
+
 /* Load the CPU's next page with a record; 0 when its data ends. */
 static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 {
@@ -198,30 +210,23 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 		uint64_t room = c->size - c->next;
 		unsigned int psize = room < m->page_size ? room : m->page_size;
 		unsigned int hdr = 8 + m->long_size;
-		struct kms_subbuf sb = { 0 };
-		unsigned long long word;
+		struct kms_subbuf sb;
 		uint32_t first;
 
 		c->next += psize;
-		if (psize < hdr)
+		c->page = page;
+		if (psize < m->page_size)	/* (the check refuses data of part pages) */
 			return kms_error(KMS_ERR_INPUT, "%s: corrupt: short page at offset %llu",
 					 m->path, (unsigned long long)(page - m->map));
-		memcpy(&sb.ts, page, 8);
-		word = kms_subbuf_commit_word(page, m->long_size);
-		sb.commit = word & KMS_RB_COMMIT_MASK;
-		if (sb.commit > psize - hdr)
-			return kms_error(KMS_ERR_INPUT, "%s: corrupt: page at offset %llu commits %u bytes",
-					 m->path, (unsigned long long)(page - m->map), sb.commit);
+		if (kms_subbuf_header(page, psize, m->long_size, &sb))
+			return page_corrupt(m, c, kms_strerror());
 		kms_subbuf_iter_init(&c->it, page, m->long_size, &sb);
 		c->missed = 0;
 		/* libtracecmd's kbuffer reports lost events only on a page whose first record is data */
-		if ((word & KMS_RB_MISSED_EVENTS) && sb.commit >= 4) {
+		if (sb.missed && sb.commit >= 4) {
 			memcpy(&first, page + hdr, 4);
-			if ((first & 0x1f) <= 28) {
-				c->missed = -1;
-				if ((word & KMS_RB_MISSED_STORED) && sb.commit + m->long_size <= psize - hdr)
-					c->missed = kms_subbuf_long(page + hdr + sb.commit, m->long_size);
-			}
+			if ((first & 0x1f) <= 28)
+				c->missed = sb.missed_stored ? (long long)sb.missed_count : -1;
 		}
 		if (c->next - c->released >= KMS_MM_RELEASE) {
 			uintptr_t from = (uintptr_t)(c->base + c->released), to = (uintptr_t)page;
@@ -238,6 +243,20 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 	return 0;
 }
 
+/* The end of the CPU's page: where its walk stopped must be where kbuffer's would. */
+static int page_done(const struct kms_mmfile *m, const struct mm_cpu *c)
+{
+	const struct kms_subbuf_iter *it = &c->it;
+	const char *bad;
+	char what[160];
+
+	bad = kms_subbuf_end_error(c->page, m->long_size, it->len, it->off, it->off + 4 <= it->len);
+	if (!bad)
+		return 0;
+	snprintf(what, sizeof(what), "%s (at %u of a commit of %u)", bad, it->off, it->len);
+	return page_corrupt(m, c, what);
+}
+
 /* Advance the CPU to its next record: 1, 0 at its end, -1 if corrupt. */
 static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *m, struct mm_cpu *c)
 {
@@ -252,8 +271,9 @@ static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *
 		if (r > 0)
 			break;
 		if (r < 0)
-			return kms_error(KMS_ERR_INPUT, "%s: corrupt record in the data of CPU %d",
-					 m->path, c->rec.cpu);
+			return page_corrupt(m, c, "corrupt record in sub-buffer");
+		if (c->page && page_done(m, c))
+			return -1;
 		r = load_page(m, c);
 		if (r <= 0)
 			return r;
@@ -305,8 +325,8 @@ int kms_mmfile_open(struct kms_mmfile **out, const char *path)
 	int fd, ret, i;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) || st.st_size <= 0) {
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* (a FIFO's open would wait for a writer) */
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
 		if (fd >= 0)
 			close(fd);
 		return 0;	/* libtracecmd read it: let it go on */
@@ -392,6 +412,7 @@ int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn f
 
 		c->next = c->released = 0;
 		c->it.off = c->it.len = 0;
+		c->page = NULL;
 		r = next_record(m, c);
 		if (r < 0)
 			return -1;

@@ -55,6 +55,7 @@ struct rd {
 	int		cpucount_seen;
 	int		traceclock;	/* a TRACECLOCK option was seen */
 	uint64_t	sections[OPT_NR];	/* v7 section offsets (0: none) */
+	int		pages_later;	/* KMS_CHECK_PAGES_LATER: the top level's pages are not walked */
 	unsigned char	*page;		/* a buffer of page_cap bytes */
 	unsigned int	page_cap;
 };

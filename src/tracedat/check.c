@@ -136,28 +136,6 @@ int check_page_size(struct rd *r, uint64_t page, const char *what)
 	return 0;
 }
 
-/*
- * Where the walk of a page's records stopped, kbuffer (libtraceevent's,
- * which reads every page of a v7 file and of a v6 file's instances) must
- * stop too: it reads a record header at any offset short of the commit,
- * and it goes on past a padding of zero delta by the padding's length.
- * NULL, or what is wrong.
- */
-static const char *page_end(const unsigned char *page, int long_size, const struct kms_subbuf *sb)
-{
-	uint64_t next;
-	uint32_t len;
-
-	if (!sb->null_pad)
-		return sb->end == sb->commit ? NULL : "bytes after its last record";
-	/* (the walk stopped there with the padding's 8 bytes inside the commit) */
-	memcpy(&len, page + 8 + long_size + sb->end + 4, 4);
-	next = (uint64_t)sb->end + 4 + len;
-	if (next < sb->commit || next > UINT32_MAX)
-		return "a padding of zero delta that leads back into its records";
-	return NULL;
-}
-
 /* One CPU's uncompressed pages: in the file, whole pages, commits inside them. */
 int check_cpu_pages(struct rd *r, const char *buf, uint64_t cpu, uint64_t off,
 			   uint64_t size, unsigned int page)
@@ -177,6 +155,8 @@ int check_cpu_pages(struct rd *r, const char *buf, uint64_t cpu, uint64_t off,
 			       buf, (unsigned long long)cpu, (unsigned long long)size, page);
 	if (!r->long_size)
 		return check_corrupt(r, "CPU data before header_page");
+	if (r->pages_later && !r->v7 && !*buf)
+		return 0;	/* their reader walks them (KMS_CHECK_PAGES_LATER) */
 	for (p = 0; p < size; p += page) {
 		if (pread(r->fd, r->page, page, off + p) != (ssize_t)page)
 			return kms_error(KMS_ERR_INPUT, "%s: reading CPU data: %s", r->path,
@@ -184,7 +164,7 @@ int check_cpu_pages(struct rd *r, const char *buf, uint64_t cpu, uint64_t off,
 		if (kms_subbuf_parse(r->page, page, r->long_size, &sb, NULL))
 			return check_corrupt(r, "page at %llu of %sCPU %llu: %s", (unsigned long long)(off + p),
 				       buf, (unsigned long long)cpu, kms_strerror());
-		bad = page_end(r->page, r->long_size, &sb);
+		bad = kms_subbuf_end_error(r->page, r->long_size, sb.commit, sb.end, sb.null_pad);
 		if (bad)
 			return check_corrupt(r, "page at %llu of %sCPU %llu: %s (at %u of a commit of %u)",
 				       (unsigned long long)(off + p), buf, (unsigned long long)cpu, bad,
@@ -496,10 +476,10 @@ static int check_v6(struct rd *r)
 }
 
 /* Check that path is a trace.dat whose structure is sound (file header on). */
-int kms_tracedat_check(const char *path)
+int kms_tracedat_check(const char *path, unsigned int flags)
 {
 	unsigned char magic[10];
-	struct rd r = { .path = path };
+	struct rd r = { .path = path, .pages_later = !!(flags & KMS_CHECK_PAGES_LATER) };
 	struct stat st;
 	char ver[8];
 	unsigned char hdr[2];

@@ -140,14 +140,13 @@ static int count_records(const void *page, int long_size, struct kms_subbuf *sb,
 	return r < 0 ? -1 : n;
 }
 
-/* Decode the header of one sub-buffer and count its records. */
-int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
-		     struct kms_subbuf *out, unsigned long long *by_id)
+/* Decode the header of one sub-buffer, without walking its records. */
+int kms_subbuf_header(const void *page, unsigned int page_size, int long_size,
+		      struct kms_subbuf *out)
 {
 	const unsigned char *p = page;
 	unsigned int hdr = 8 + long_size;
 	unsigned long long word;
-	int n;
 
 	memset(out, 0, sizeof(*out));
 	if (page_size < hdr || (long_size != 4 && long_size != 8))
@@ -165,9 +164,42 @@ int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 		out->missed_count = kms_subbuf_long(p + hdr + out->commit, long_size);
 		out->missed_stored = true;
 	}
+	return 0;
+}
+
+/* Decode the header of one sub-buffer and count its records. */
+int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
+		     struct kms_subbuf *out, unsigned long long *by_id)
+{
+	int n;
+
+	if (kms_subbuf_header(page, page_size, long_size, out))
+		return -1;
 	n = count_records(page, long_size, out, by_id);
 	if (n < 0)
 		return kms_error(KMS_ERR_FAIL, "corrupt record in sub-buffer");
 	out->nr_events = n;
 	return 0;
+}
+
+/*
+ * Where the walk of a page's records stopped, kbuffer (libtraceevent's,
+ * which reads every page of a v7 file and of a v6 file's instances) must
+ * stop too: it reads a record header at any offset short of the commit,
+ * and it goes on past a padding of zero delta by the padding's length.
+ */
+const char *kms_subbuf_end_error(const void *page, int long_size, unsigned int commit,
+				 unsigned int end, bool null_pad)
+{
+	uint64_t next;
+	uint32_t len;
+
+	if (!null_pad)
+		return end == commit ? NULL : "bytes after its last record";
+	/* (the walk stopped there with the padding's 8 bytes inside the commit) */
+	memcpy(&len, (const unsigned char *)page + 8 + long_size + end + 4, 4);
+	next = (uint64_t)end + 4 + len;
+	if (next < commit || next > UINT32_MAX)
+		return "a padding of zero delta that leads back into its records";
+	return NULL;
 }

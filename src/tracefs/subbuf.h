@@ -46,6 +46,17 @@ unsigned long long kms_subbuf_commit_word(const void *page, int long_size);
 int kms_subbuf_parse(const void *page, unsigned int page_size, int long_size,
 		     struct kms_subbuf *out, unsigned long long *by_id);
 
+/* kms_subbuf_parse() of the header alone: the records are not walked (nr_events, end: 0). */
+int kms_subbuf_header(const void *page, unsigned int page_size, int long_size,
+		      struct kms_subbuf *out);
+/*
+ * What is wrong with where a walk of a page's records stopped (end, and
+ * whether at a padding of zero delta), or NULL: the stop a kbuffer walk
+ * of the page would make too.
+ */
+const char *kms_subbuf_end_error(const void *page, int long_size, unsigned int commit,
+				 unsigned int end, bool null_pad);
+
 /* Iterator over the data records of a parsed sub-buffer. */
 struct kms_subbuf_iter {
 	const unsigned char	*data;
