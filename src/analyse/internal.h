@@ -180,6 +180,17 @@ static inline struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid)
 }
 int64_t kms_comm_of(struct kms_analysis *a, int32_t pid);
 
+/* Whether pid is in the traced tree (or no scope is set); inline, it runs every event. */
+static inline bool kms_in_scope(struct kms_analysis *a, int pid)
+{
+	struct pi_val *p;
+
+	if (!a->scope_active)
+		return true;
+	p = kms_proc_seen(a, pid);
+	return p && p->in_scope;
+}
+
 /* project.c */
 int kms_proj_add(struct kms_proj *p, const int64_t *fact);
 int64_t kms_proj_key(const struct kms_proj *p, const struct kms_group *g, enum kms_slot f,
@@ -252,7 +263,6 @@ int kms_emit_probe_orders(struct kms_proj *p);
 /* scope.c */
 int kms_print_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev);
-bool kms_in_scope(struct kms_analysis *a, int pid);
 bool kms_selected(struct kms_analysis *a, const struct kms_ev *ev);
 
 

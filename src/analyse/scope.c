@@ -133,16 +133,6 @@ int kms_process_add(struct kms_analysis *a, const struct kms_ev *ev)
 	return 0;
 }
 
-bool kms_in_scope(struct kms_analysis *a, int pid)
-{
-	struct pi_val *p;
-
-	if (!a->scope_active)
-		return true;
-	p = kms_proc_seen(a, pid);
-	return p && p->in_scope;
-}
-
 void kms_analysis_scope(const struct kms_analysis *a, struct kms_scope_info *si)
 {
 	memset(si, 0, sizeof(*si));

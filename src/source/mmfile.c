@@ -279,6 +279,7 @@ static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *
 			return r;
 		c->rec.missed_events = c->missed;
 	}
+	__builtin_prefetch((const char *)payload + 256);	/* the page's lines before the decoder needs them */
 	c->rec.ts = ts;
 	c->rec.data = (void *)payload;
 	c->rec.size = len;
