@@ -45,8 +45,16 @@ struct ev_desc {
 	struct num_op			ops[KMS_F__MAX];
 	int				nr_ops;
 	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
+	const struct num_op		*end8, *end4, *end;	/* where each kind of copy ends in ops[] */
 	unsigned int			ops_end;	/* records this long hold every field */
 	unsigned int			extra;		/* decode_extra()'s work for this type: EXTRA_* */
+	/*
+	 * The name, when it is a __data_loc or __rel_loc string (the usual
+	 * case), read in kms_decode_ref() itself; extra then lacks EXTRA_NAME.
+	 */
+	bool				name_loc;
+	bool				name_rel;
+	uint16_t			name_off;
 	struct kms_ev			tmpl;		/* what every event of the type starts as */
 	/*
 	 * The type's last event, decoded in place: every field a record of
@@ -104,6 +112,7 @@ static void partition_ops(struct ev_desc *d)
 /* Resolve a type's integer fields into copy operations, and its event template. */
 static void compile_desc(struct ev_desc *d)
 {
+	const struct tep_format_field *fld;
 	int f;
 
 	d->nr_ops = 0;
@@ -124,7 +133,15 @@ static void compile_desc(struct ev_desc *d)
 		d->nr_ops++;
 	}
 	partition_ops(d);
-	d->extra = (d->f[KMS_F_NAME] ? EXTRA_NAME : 0) |
+	d->end8 = d->ops + d->nr8;
+	d->end4 = d->end8 + d->nr4;
+	d->end = d->ops + d->nr_ops;
+	fld = d->f[KMS_F_NAME];
+	d->name_loc = fld && (fld->flags & TEP_FIELD_IS_DYNAMIC) && fld->size == 4 &&
+		      fld->offset >= 0 && fld->offset <= UINT16_MAX - 4;
+	d->name_rel = d->name_loc && (fld->flags & TEP_FIELD_IS_RELATIVE);
+	d->name_off = d->name_loc ? fld->offset : 0;
+	d->extra = (d->f[KMS_F_NAME] && !d->name_loc ? EXTRA_NAME : 0) |
 		   (d->f[KMS_F_BUF] ? EXTRA_BUF : 0) |
 		   (d->type >= KMS_EV_FORK && d->type <= KMS_EV_EXIT ? EXTRA_PROCESS : 0) |
 		   (d->type == KMS_EV_STACK ? EXTRA_STACK : 0) |
@@ -421,15 +438,50 @@ static void decode_extra(const struct kms_decoder *d, const struct ev_desc *desc
 	}
 }
 
+/* A record shorter than its type's fields reach: the fields it lacks stay as the template has them. */
+static __attribute__((noinline)) void decode_short(struct ev_desc *desc, const struct tep_record *rec,
+						   struct kms_ev *ev)
+{
+	unsigned long long ts = ev->ts;
+	int cpu = ev->cpu, pid = ev->pid;
+
+	*ev = desc->tmpl;
+	ev->ts = ts;
+	ev->cpu = cpu;
+	ev->pid = pid;
+	desc->dirty = true;
+	copy_ops(desc->ops, desc->end, rec->data, rec->size, true, ev);
+}
+
+/* A name string by its __data_loc / __rel_loc word (read_string()'s second half). */
+static inline void read_name_loc(const struct ev_desc *desc, const unsigned char *data,
+				 unsigned int size, struct kms_ev *ev)
+{
+	unsigned int off, n;
+	uint32_t loc;
+
+	ev->name = NULL;
+	ev->name_len = 0;
+	if ((unsigned int)desc->name_off + 4 > size)
+		return;
+	memcpy(&loc, data + desc->name_off, 4);
+	off = (loc & 0xffff) + (desc->name_rel ? desc->name_off + 4 : 0);
+	n = loc >> 16;
+	if (off >= size || n > size - off)
+		return;
+	ev->name = (const char *)data + off;
+	ev->name_len = strnlen(ev->name, n);
+}
+
 /* Decode one record through the id table, into its type's event in d. */
 const struct kms_ev *kms_decode_ref(struct kms_decoder *d, const struct tep_record *rec)
 {
+	const unsigned char *data = rec->data;
+	const struct num_op *op;
 	struct ev_desc *desc;
 	struct kms_ev *ev;
-	const void *data = rec->data;
-	const struct num_op *op, *end;
+	unsigned int size = rec->size;
 	unsigned short id;
-	unsigned int size;
 	int32_t pid;
 
 	if (rec->size < 8)
@@ -438,41 +490,32 @@ const struct kms_ev *kms_decode_ref(struct kms_decoder *d, const struct tep_reco
 	if (id > d->max_id || !(desc = d->by_id[id]))
 		return NULL;
 	ev = &desc->ev;
+	memcpy(&pid, data + 4, 4);
 	ev->ts = rec->ts;
 	ev->cpu = rec->cpu;
-	memcpy(&pid, (const char *)data + 4, 4);
 	ev->pid = pid;
-	size = rec->size;
-	end = desc->ops + desc->nr_ops;
-	if (desc->ops_end <= size) {
+	if (__builtin_expect(desc->ops_end <= size && !desc->dirty, 1)) {
 		/* the common case: plain copies without a switch, then the rest */
-		const struct num_op *end8 = desc->ops + desc->nr8, *end4 = end8 + desc->nr4;
-
-		if (desc->dirty) {
-			*ev = desc->tmpl;
-			ev->ts = rec->ts;
-			ev->cpu = rec->cpu;
-			ev->pid = pid;
-			desc->dirty = false;
-		}
-		for (op = desc->ops; op < end8; op++)
-			memcpy((char *)ev + op->dst, (const char *)data + op->off, 8);
-		for (; op < end4; op++)
-			memcpy((char *)ev + op->dst, (const char *)data + op->off, 4);
-		copy_ops(op, end, data, size, false, ev);
-	} else {
-		/* a short record: the fields it lacks stay as the template has them */
-		*ev = desc->tmpl;
+		for (op = desc->ops; op < desc->end8; op++)
+			memcpy((char *)ev + op->dst, data + op->off, 8);
+		for (; op < desc->end4; op++)
+			memcpy((char *)ev + op->dst, data + op->off, 4);
+		if (op < desc->end)
+			copy_ops(op, desc->end, data, size, false, ev);
+	} else if (desc->ops_end <= size) {
+		*ev = desc->tmpl;	/* after a short record: every field again */
 		ev->ts = rec->ts;
 		ev->cpu = rec->cpu;
 		ev->pid = pid;
-		desc->dirty = true;
-		copy_ops(desc->ops, end, data, size, true, ev);
+		desc->dirty = false;
+		copy_ops(desc->ops, desc->end, data, size, false, ev);
+	} else {
+		decode_short(desc, rec, ev);
 	}
-	if (desc->extra) {
-		ev->type = desc->tmpl.type;	/* a fault probe's record sets it */
+	if (desc->name_loc)
+		read_name_loc(desc, data, size, ev);
+	if (desc->extra)	/* (a fault probe's type is set from its flags every record) */
 		decode_extra(d, desc, rec, ev);
-	}
 	return ev;
 }
 
