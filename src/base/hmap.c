@@ -164,6 +164,18 @@ void *kms_hmap_find(const struct kms_hmap *m, const void *key)
 	return found ? SLOT(m, i) + m->val_off : NULL;
 }
 
+/* Copy a slot a word at a time (slot sizes are multiples of 8, and small: no call). */
+static inline void copy_slot(const struct kms_hmap *m, unsigned char *to, const unsigned char *from)
+{
+	size_t k;
+	uint64_t w;
+
+	for (k = 0; k < m->slot_size; k += 8) {
+		memcpy(&w, from + k, 8);
+		memcpy(to + k, &w, 8);
+	}
+}
+
 /* Remove the entry of slot i, shifting back the following ones of its cluster. */
 static void del_slot(struct kms_hmap *m, size_t i)
 {
@@ -175,7 +187,7 @@ static void del_slot(struct kms_hmap *m, size_t i)
 	for (j = (i + 1) & (m->cap - 1); HASH(m, SLOT(m, j)); j = (j + 1) & (m->cap - 1)) {
 		k = HASH(m, SLOT(m, j)) & (m->cap - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			memcpy(SLOT(m, i), SLOT(m, j), m->slot_size);
+			copy_slot(m, SLOT(m, i), SLOT(m, j));
 			HASH(m, SLOT(m, j)) = 0;
 			i = j;
 		}
