@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyse/internal.h"
+#include "decode/hot.h"
 #include "base/kms.h"
 
 /* The fact maps of an analysis, with their key and value sizes. */
@@ -241,7 +242,9 @@ static int (*const handlers[KMS_EV__MAX])(struct kms_analysis *a, const struct k
 	/* KMS_EV_PROBE: counted by kms_probe_add() like every probe hit */
 };
 
-int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
+/* kms_analysis_add(), inline in the record loop below. */
+static inline __attribute__((always_inline)) int add_event(struct kms_analysis *a,
+							   const struct kms_ev *ev)
 {
 	bool in_scope, counted;
 
@@ -292,4 +295,18 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	if (handlers[ev->type](a, ev) < 0)
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	return 0;
+}
+
+int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	return add_event(a, ev);
+}
+
+/* Decode and add in one step: the file loop's call an event (decoding inline, decode/hot.h). */
+int kms_analysis_add_record(struct kms_analysis *a, struct kms_decoder *d,
+			    const struct tep_record *rec)
+{
+	const struct kms_ev *ev = kms_decode_hot(d, rec);
+
+	return ev ? add_event(a, ev) : 0;
 }

@@ -40,6 +40,9 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 void kms_analysis_free(struct kms_analysis *a);
 /* Feed one decoded event. Returns -1 only when out of memory. */
 int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev);
+/* Decode rec with d and feed the event, if it is of a known type; -1 only when out of memory. */
+int kms_analysis_add_record(struct kms_analysis *a, struct kms_decoder *d,
+			    const struct tep_record *rec);
 /* Build one table as asked. Returns -1 when out of memory. */
 int kms_analysis_table(struct kms_analysis *a, const struct kms_table_req *rq,
 		       struct kms_rows *rows);

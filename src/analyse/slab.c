@@ -31,15 +31,27 @@ static int64_t class_id(struct kms_analysis *a, size_t i)
 	return a->kmalloc_ids[i];
 }
 
+/* The index of a class of exactly bytes in kmalloc_sizes[], or -1: by its bits, not a search. */
+static int kmalloc_index(unsigned long long bytes)
+{
+	int k;
+
+	if (bytes == 96 || bytes == 192)
+		return bytes == 96 ? 4 : 6;
+	if (bytes < 8 || bytes > KMALLOC_MAX || (bytes & (bytes - 1)))
+		return -1;
+	k = __builtin_ctzll(bytes);	/* 8 .. 8192: 3 .. 13 */
+	return k <= 6 ? k - 3 : k == 7 ? 5 : k - 1;
+}
+
 /* The cache of an allocation of a class's exact size. */
 static int64_t kmalloc_class(struct kms_analysis *a, unsigned long long bytes)
 {
-	size_t i;
+	int i = kmalloc_index(bytes);
 
-	for (i = 0; i < KMS_ARRAY_SIZE(kmalloc_sizes); i++)
-		if (bytes == kmalloc_sizes[i])
-			return class_id(a, i);
-	return class_id(a, bytes > KMALLOC_MAX ? i : i + 1);
+	if (i >= 0)
+		return class_id(a, i);
+	return class_id(a, KMS_ARRAY_SIZE(kmalloc_sizes) + (bytes <= KMALLOC_MAX));
 }
 
 /* The smallest kmalloc class holding a request (kprobes see only the size). */
@@ -149,11 +161,12 @@ static int64_t named_fact(struct kms_analysis *a, const struct kms_ev *ev, struc
 /* The fact that counts the frees of fact i's objects (its cache and name source). */
 static int64_t free_fact_of(struct kms_analysis *a, uint32_t i)
 {
-	struct sl_key fk = { .cache = a->facts[i].k.cache, .src = a->facts[i].k.src, .pid = -1 };
+	struct sl_key fk;
 	int64_t f;
 
 	if (a->facts[i].free_fact)
 		return a->facts[i].free_fact - 1;
+	fk = (struct sl_key){ .cache = a->facts[i].k.cache, .src = a->facts[i].k.src, .pid = -1 };
 	f = fact_of(a, &fk);
 	if (f >= 0)
 		a->facts[i].free_fact = f + 1;

@@ -77,15 +77,12 @@ static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long lo
 		void *ctx)
 {
 	struct file_analysis *fa = ctx;
-	const struct kms_ev *ev;
 
 	if (!fa->origin_set) {	/* --time counts from the first record, as trace-cmd lists it */
 		kms_analysis_origin(fa->an, fa->f.first_ts);
 		fa->origin_set = true;
 	}
-	if (rec && (ev = kms_decode_ref(fa->dec, rec)) && kms_analysis_add(fa->an, ev) < 0)
-		return -1;
-	return 0;
+	return rec && kms_analysis_add_record(fa->an, fa->dec, rec) < 0 ? -1 : 0;
 }
 
 /* Feed every record of the file to fa->an; the file's duration. */

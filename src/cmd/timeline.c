@@ -135,7 +135,6 @@ static int tl_record(struct tep_handle *tep, struct tep_record *rec, int cpu, lo
 		     void *ctx)
 {
 	struct timeline *tl = ctx;
-	const struct kms_ev *ev;
 
 	if (!rec)
 		return 0;
@@ -150,9 +149,7 @@ static int tl_record(struct tep_handle *tep, struct tep_record *rec, int cpu, lo
 			plot_halve(&tl->plot);
 		}
 	}
-	if ((ev = kms_decode_ref(tl->fa.dec, rec)) && kms_analysis_add(tl->fa.an, ev) < 0)
-		return -1;
-	return 0;
+	return kms_analysis_add_record(tl->fa.an, tl->fa.dec, rec) < 0 ? -1 : 0;
 }
 
 int report_timeline(const char *path, const struct tl_opts *o)

@@ -10,60 +10,10 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "decode/hot.h"
 #include "base/kms.h"
 #include "tracefs/kprobe.h"
 #include "decode/stack.h"
-
-/* One integer field to copy: from the record at off, into struct kms_ev at dst. */
-struct num_op {
-	uint16_t	off;
-	uint8_t		size;		/* 1, 2, 4 or 8 bytes in the record; others read as 0 */
-	uint8_t		kind;		/* OP_KIND(size, signed, dst_size): one switch case a copy */
-	uint16_t	dst;
-};
-
-/* A copy's kind: the field's size and signedness, and its size in struct kms_ev (4 or 8). */
-/* What decode_extra() does for a type, decided once by compile_desc(). */
-enum {
-	EXTRA_NAME	= 1 << 0,	/* read the name string */
-	EXTRA_BUF	= 1 << 1,	/* read the buf string */
-	EXTRA_PROCESS	= 1 << 2,	/* fork, comm or exit: decode_process() */
-	EXTRA_STACK	= 1 << 3,	/* a kernel stack */
-	EXTRA_FAULT	= 1 << 4,	/* a fault probe: its flags give the type */
-};
-
-#define OP_KIND(size, sgn, dst8) (((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : \
-				  (size) == 8 ? 3 : 4) << 2 | (sgn) << 1 | (dst8))
-
-struct ev_desc {
-	enum kms_ev_type		type;
-	int				probe;		/* kprobe index, or -1 */
-	int				role;		/* its enum kms_probe_role */
-	unsigned int			have;
-	struct tep_format_field		*f[KMS_F__MAX];
-	/* resolved once: the fields this type has, and its event before them */
-	struct num_op			ops[KMS_F__MAX];
-	int				nr_ops;
-	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
-	const struct num_op		*end8, *end4, *end;	/* where each kind of copy ends in ops[] */
-	unsigned int			ops_end;	/* records this long hold every field */
-	unsigned int			extra;		/* decode_extra()'s work for this type: EXTRA_* */
-	/*
-	 * The name, when it is a __data_loc or __rel_loc string (the usual
-	 * case), read in kms_decode_ref() itself; extra then lacks EXTRA_NAME.
-	 */
-	bool				name_loc;
-	bool				name_rel;
-	uint16_t			name_off;
-	struct kms_ev			tmpl;		/* what every event of the type starts as */
-	/*
-	 * The type's last event, decoded in place: every field a record of
-	 * the type sets is set again by the next, so it starts as tmpl once
-	 * and is reset to it only after a short record.
-	 */
-	struct kms_ev			ev;
-	bool				dirty;		/* ev holds a short record's fields */
-};
 
 /* Where each integer field goes in struct kms_ev. */
 #define EV_NUM(fld, member) [fld] = { offsetof(struct kms_ev, member) + 1, \
@@ -155,15 +105,6 @@ static void compile_desc(struct ev_desc *d)
 	d->ev = d->tmpl;
 	d->dirty = false;
 }
-
-struct kms_decoder {
-	struct tep_handle	*tep;
-	int			max_id;
-	struct ev_desc		**by_id;		/* indexed by event id */
-	struct ev_desc		desc[KMS_EV__MAX];
-	struct ev_desc		*probes;		/* one per kprobe definition */
-	int			nr_probes;
-};
 
 /* Resolve the fields of every known event present in tep. */
 struct kms_decoder *kms_decoder_new(struct tep_handle *tep)
@@ -418,8 +359,8 @@ copy_ops(const struct num_op *op, const struct num_op *end, const void *data,
 }
 
 /* What some types have beyond integer fields: strings, process events, stacks, fault probes. */
-static void decode_extra(const struct kms_decoder *d, const struct ev_desc *desc,
-			 const struct tep_record *rec, struct kms_ev *ev)
+void kms_decode_extra(const struct kms_decoder *d, const struct ev_desc *desc,
+		      const struct tep_record *rec, struct kms_ev *ev)
 {
 	if (desc->extra & EXTRA_NAME)
 		read_string(desc->f[KMS_F_NAME], rec, &ev->name, &ev->name_len);
@@ -438,85 +379,34 @@ static void decode_extra(const struct kms_decoder *d, const struct ev_desc *desc
 	}
 }
 
-/* A record shorter than its type's fields reach: the fields it lacks stay as the template has them. */
-static __attribute__((noinline)) void decode_short(struct ev_desc *desc, const struct tep_record *rec,
-						   struct kms_ev *ev)
+/*
+ * Past the plain copies: the other copies of the type, or, after a short
+ * record or for one, every copy from the template again (the fields a
+ * short record lacks stay as the template has them).
+ */
+void kms_decode_cold(struct ev_desc *desc, const struct num_op *op,
+		     const struct tep_record *rec, struct kms_ev *ev)
 {
 	unsigned long long ts = ev->ts;
 	int cpu = ev->cpu, pid = ev->pid;
+	bool is_short = desc->ops_end > (unsigned int)rec->size;
 
+	if (op) {
+		copy_ops(op, desc->end, rec->data, rec->size, false, ev);
+		return;
+	}
 	*ev = desc->tmpl;
 	ev->ts = ts;
 	ev->cpu = cpu;
 	ev->pid = pid;
-	desc->dirty = true;
-	copy_ops(desc->ops, desc->end, rec->data, rec->size, true, ev);
-}
-
-/* A name string by its __data_loc / __rel_loc word (read_string()'s second half). */
-static inline void read_name_loc(const struct ev_desc *desc, const unsigned char *data,
-				 unsigned int size, struct kms_ev *ev)
-{
-	unsigned int off, n;
-	uint32_t loc;
-
-	ev->name = NULL;
-	ev->name_len = 0;
-	if ((unsigned int)desc->name_off + 4 > size)
-		return;
-	memcpy(&loc, data + desc->name_off, 4);
-	off = (loc & 0xffff) + (desc->name_rel ? desc->name_off + 4 : 0);
-	n = loc >> 16;
-	if (off >= size || n > size - off)
-		return;
-	ev->name = (const char *)data + off;
-	ev->name_len = strnlen(ev->name, n);
+	desc->dirty = is_short;
+	copy_ops(desc->ops, desc->end, rec->data, rec->size, is_short, ev);
 }
 
 /* Decode one record through the id table, into its type's event in d. */
 const struct kms_ev *kms_decode_ref(struct kms_decoder *d, const struct tep_record *rec)
 {
-	const unsigned char *data = rec->data;
-	const struct num_op *op;
-	struct ev_desc *desc;
-	struct kms_ev *ev;
-	unsigned int size = rec->size;
-	unsigned short id;
-	int32_t pid;
-
-	if (rec->size < 8)
-		return NULL;
-	memcpy(&id, data, 2);
-	if (id > d->max_id || !(desc = d->by_id[id]))
-		return NULL;
-	ev = &desc->ev;
-	memcpy(&pid, data + 4, 4);
-	ev->ts = rec->ts;
-	ev->cpu = rec->cpu;
-	ev->pid = pid;
-	if (__builtin_expect(desc->ops_end <= size && !desc->dirty, 1)) {
-		/* the common case: plain copies without a switch, then the rest */
-		for (op = desc->ops; op < desc->end8; op++)
-			memcpy((char *)ev + op->dst, data + op->off, 8);
-		for (; op < desc->end4; op++)
-			memcpy((char *)ev + op->dst, data + op->off, 4);
-		if (op < desc->end)
-			copy_ops(op, desc->end, data, size, false, ev);
-	} else if (desc->ops_end <= size) {
-		*ev = desc->tmpl;	/* after a short record: every field again */
-		ev->ts = rec->ts;
-		ev->cpu = rec->cpu;
-		ev->pid = pid;
-		desc->dirty = false;
-		copy_ops(desc->ops, desc->end, data, size, false, ev);
-	} else {
-		decode_short(desc, rec, ev);
-	}
-	if (desc->name_loc)
-		read_name_loc(desc, data, size, ev);
-	if (desc->extra)	/* (a fault probe's type is set from its flags every record) */
-		decode_extra(d, desc, rec, ev);
-	return ev;
+	return kms_decode_hot(d, rec);
 }
 
 /* Decode one record through the id table into ev. */

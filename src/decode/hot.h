@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the decoder, for the loops that decode every record: the
+ * resolved types and kms_decode_ref() inline (as base/hmap.h inlines the
+ * map's probes), the rarer work out of line in decode.c. Only decode.c and
+ * the analysis's record loop (analyse/analyse.c) include it.
+ */
+#ifndef KMS_DECODE_HOT_H
+#define KMS_DECODE_HOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "decode/decode.h"
+
+/* One integer field to copy: from the record at off, into struct kms_ev at dst. */
+struct num_op {
+	uint16_t	off;
+	uint8_t		size;		/* 1, 2, 4 or 8 bytes in the record; others read as 0 */
+	uint8_t		kind;		/* OP_KIND(size, signed, dst_size): one switch case a copy */
+	uint16_t	dst;
+};
+
+/* A copy's kind: the field's size and signedness, and its size in struct kms_ev (4 or 8). */
+/* What decode_extra() does for a type, decided once by compile_desc(). */
+enum {
+	EXTRA_NAME	= 1 << 0,	/* read the name string */
+	EXTRA_BUF	= 1 << 1,	/* read the buf string */
+	EXTRA_PROCESS	= 1 << 2,	/* fork, comm or exit: decode_process() */
+	EXTRA_STACK	= 1 << 3,	/* a kernel stack */
+	EXTRA_FAULT	= 1 << 4,	/* a fault probe: its flags give the type */
+};
+
+#define OP_KIND(size, sgn, dst8) (((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : \
+				  (size) == 8 ? 3 : 4) << 2 | (sgn) << 1 | (dst8))
+
+struct ev_desc {
+	enum kms_ev_type		type;
+	int				probe;		/* kprobe index, or -1 */
+	int				role;		/* its enum kms_probe_role */
+	unsigned int			have;
+	struct tep_format_field		*f[KMS_F__MAX];
+	/* resolved once: the fields this type has, and its event before them */
+	struct num_op			ops[KMS_F__MAX];
+	int				nr_ops;
+	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
+	const struct num_op		*end8, *end4, *end;	/* where each kind of copy ends in ops[] */
+	unsigned int			ops_end;	/* records this long hold every field */
+	unsigned int			extra;		/* decode_extra()'s work for this type: EXTRA_* */
+	/*
+	 * The name, when it is a __data_loc or __rel_loc string (the usual
+	 * case), read in kms_decode_ref() itself; extra then lacks EXTRA_NAME.
+	 */
+	bool				name_loc;
+	bool				name_rel;
+	uint16_t			name_off;
+	struct kms_ev			tmpl;		/* what every event of the type starts as */
+	/*
+	 * The type's last event, decoded in place: every field a record of
+	 * the type sets is set again by the next, so it starts as tmpl once
+	 * and is reset to it only after a short record.
+	 */
+	struct kms_ev			ev;
+	bool				dirty;		/* ev holds a short record's fields */
+};
+
+struct kms_decoder {
+	struct tep_handle	*tep;
+	int			max_id;
+	struct ev_desc		**by_id;		/* indexed by event id */
+	struct ev_desc		desc[KMS_EV__MAX];
+	struct ev_desc		*probes;		/* one per kprobe definition */
+	int			nr_probes;
+};
+
+void kms_decode_cold(struct ev_desc *desc, const struct num_op *op,
+		     const struct tep_record *rec, struct kms_ev *ev);
+void kms_decode_extra(const struct kms_decoder *d, const struct ev_desc *desc,
+		      const struct tep_record *rec, struct kms_ev *ev);
+
+/* A name string by its __data_loc / __rel_loc word (read_string()'s second half). */
+static inline __attribute__((always_inline)) void kms_decode_name_loc(const struct ev_desc *desc, const unsigned char *data,
+				 unsigned int size, struct kms_ev *ev)
+{
+	unsigned int off, n;
+	uint32_t loc;
+
+	ev->name = NULL;
+	ev->name_len = 0;
+	if ((unsigned int)desc->name_off + 4 > size)
+		return;
+	memcpy(&loc, data + desc->name_off, 4);
+	off = (loc & 0xffff) + (desc->name_rel ? desc->name_off + 4 : 0);
+	n = loc >> 16;
+	if (off >= size || n > size - off)
+		return;
+	ev->name = (const char *)data + off;
+	ev->name_len = strnlen(ev->name, n);
+}
+
+/* kms_decode_ref(), inline for the loops that decode every record (analyse.c). */
+static inline __attribute__((always_inline)) const struct kms_ev *
+kms_decode_hot(struct kms_decoder *d, const struct tep_record *rec)
+{
+	const unsigned char *data = rec->data;
+	const struct num_op *op;
+	struct ev_desc *desc;
+	struct kms_ev *ev;
+	unsigned int size = rec->size;
+	unsigned short id;
+	int32_t pid;
+
+	if (rec->size < 8)
+		return NULL;
+	memcpy(&id, data, 2);
+	if (id > d->max_id || !(desc = d->by_id[id]))
+		return NULL;
+	ev = &desc->ev;
+	memcpy(&pid, data + 4, 4);
+	ev->ts = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pid = pid;
+	if (__builtin_expect(desc->ops_end <= size && !desc->dirty, 1)) {
+		/* the common case: plain copies without a switch, then the rest */
+		for (op = desc->ops; op < desc->end8; op++)
+			memcpy((char *)ev + op->dst, data + op->off, 8);
+		for (; op < desc->end4; op++)
+			memcpy((char *)ev + op->dst, data + op->off, 4);
+		if (op < desc->end)
+			kms_decode_cold(desc, op, rec, ev);
+	} else {
+		kms_decode_cold(desc, NULL, rec, ev);	/* a short record, or the one after */
+	}
+	if (desc->name_loc)
+		kms_decode_name_loc(desc, data, size, ev);
+	if (desc->extra)	/* (a fault probe's type is set from its flags every record) */
+		kms_decode_extra(d, desc, rec, ev);
+	return ev;
+}
+
+#endif
