@@ -21,7 +21,6 @@ static int init_maps(struct kms_analysis *a)
 	       kms_hmap_init(&a->slab, sizeof(struct sl_key), 4) ||
 	       kms_hmap_init(&a->live, 8, sizeof(struct live_val)) ||
 	       kms_hmap_init(&a->names, sizeof(struct nm_key), 4) ||
-	       kms_hmap_init(&a->alloc_facts, sizeof(struct ac_key), 4) ||
 	       kms_hmap_init(&a->faults, 4, sizeof(struct ft_val)) ||
 	       kms_hmap_init(&a->fmaps, sizeof(struct fm_key), 8) ||
 	       kms_hmap_init(&a->procs, 4, sizeof(struct pi_val)) ||
@@ -63,6 +62,11 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 	a->tep = tep;
 	if (ops)
 		a->ops = *ops;
+	a->facts_seen = calloc(KMS_FACTS_SEEN, sizeof(*a->facts_seen));
+	if (!a->facts_seen) {
+		free(a);
+		goto nomem;
+	}
 	a->page_size = data_page_size(tep);
 	a->long_size = data_long_size(tep);
 	if (kms_strtab_init(&a->strs) || init_maps(a) || kms_analysis_host_nodes(a)) {
@@ -81,12 +85,12 @@ void kms_analysis_free(struct kms_analysis *a)
 	if (!a)
 		return;
 	kms_strtab_free(&a->strs);
+	free(a->facts_seen);
 	kms_hmap_free(&a->page_alloc);
 	kms_hmap_free(&a->page_free);
 	kms_hmap_free(&a->slab);
 	kms_hmap_free(&a->live);
 	kms_hmap_free(&a->names);
-	kms_hmap_free(&a->alloc_facts);
 	free(a->facts);
 	kms_hmap_free(&a->faults);
 	kms_hmap_free(&a->fmaps);

@@ -18,7 +18,6 @@ struct fold_ctx {
 	struct kms_analysis	*a;
 	size_t			pid_off;	/* of the pid in a map's key */
 	size_t			words;		/* int64 counters in a map's value */
-	const uint32_t		*remap;		/* old fact index -> new */
 };
 
 /* The traced command and the -p pids (the roots the scope remembers) never fold. */
@@ -90,20 +89,6 @@ static int drop_rss(void *key, void *val, void *ctx)
 	return folding(((struct fold_ctx *)ctx)->a, ((const struct rss_val *)val)->pid);
 }
 
-/* alloc_facts: a folded pid's shortcuts go, the others follow their fact's new index. */
-static int remap_alloc_fact(void *key, void *val, void *ctx)
-{
-	struct fold_ctx *c = ctx;
-	uint32_t ix;
-
-	if (folding(c->a, ((const struct ac_key *)key)->pid))
-		return 1;
-	memcpy(&ix, val, sizeof(ix));
-	ix = c->remap[ix];
-	memcpy(val, &ix, sizeof(ix));
-	return 0;
-}
-
 static void never(void *into, const void *from, void *ctx)
 {
 	(void)into, (void)from, (void)ctx;	/* keys stay distinct */
@@ -129,7 +114,6 @@ static void add_sl_val(struct sl_val *into, const struct sl_val *from)
  */
 static int fold_facts(struct kms_analysis *a)
 {
-	struct fold_ctx c = { .a = a };
 	struct kms_hmap slab;
 	uint32_t *remap, i, j = 0;
 	const void *k;
@@ -152,9 +136,6 @@ static int fold_facts(struct kms_analysis *a)
 			*ix = j++;
 		remap[i] = *ix;
 	}
-	c.remap = remap;
-	if (kms_hmap_rekey(&a->alloc_facts, remap_alloc_fact, never, &c) < 0)
-		goto nomem;
 	for (i = 0, j = 0; i < a->nr_facts; i++) {
 		if (remap[i] == j) {	/* a first sight: the fact moves down */
 			if (j != i)
@@ -177,6 +158,7 @@ static int fold_facts(struct kms_analysis *a)
 	}
 	kms_hmap_free(&a->slab);
 	a->slab = slab;
+	memset(a->facts_seen, 0, KMS_FACTS_SEEN * sizeof(*a->facts_seen));	/* their indices moved */
 	free(remap);
 	return 0;
 nomem:

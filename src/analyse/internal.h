@@ -40,8 +40,18 @@ struct sl_fact { struct sl_key k; struct sl_val v; uint32_t free_fact; uint32_t 
 struct live_val { uint64_t req, alloc, ts; uint32_t fact; int32_t cpu; };
 /* a cache name from an event, by its bytes (longer ones go to the string table) */
 struct nm_key { uint32_t len; char s[28]; };
-/* a named cache's allocation: its name's bytes, process and call site (-> its fact) */
-struct ac_key { struct nm_key name; int32_t pid; uint32_t pad; uint64_t call_site; };
+/* a cache name's id as last found, by its bytes as words (zero past len), in a small table */
+struct nm_seen { uint64_t w[4]; uint32_t len; int32_t id; };
+#define KMS_NAMES_SEEN	64	/* a power of two; more than the caches a host allocates from at once */
+/*
+ * An allocation's fact as last found, by its call site, process and cache
+ * name (the name's words as in nm_seen; a kmalloc class: its string id in
+ * w[0] and len KMS_SEEN_CLASS), in a small table indexed by call site and
+ * process: most allocations come from a few hundred call sites.
+ */
+struct fact_seen { uint64_t call_site; int32_t pid; uint32_t len; uint64_t w[4]; uint32_t fact, used; };
+#define KMS_FACTS_SEEN	1024	/* a power of two */
+#define KMS_SEEN_CLASS	0xffffffffU
 /* views.c: page requests by order, object lifetimes, /proc snapshot values */
 struct pr_val { uint64_t failed, freed, free_only; };
 struct lt_key { uint32_t cache, bucket; uint64_t call_site; };
@@ -71,7 +81,8 @@ struct kms_analysis {
 	uint32_t		nr_facts, cap_facts;
 	struct kms_hmap		live;		/* u64 ptr -> live_val */
 	struct kms_hmap		names;		/* nm_key -> u32 string id */
-	struct kms_hmap		alloc_facts;	/* ac_key -> u32 index into facts */
+	struct nm_seen		names_seen[KMS_NAMES_SEEN];	/* in front of names (slab.c) */
+	struct fact_seen	*facts_seen;	/* KMS_FACTS_SEEN of them, in front of slab (slab.c) */
 	struct kms_hmap		faults;		/* int32 pid -> ft_val */
 	struct kms_hmap		fmaps;		/* fm_key -> u64 */
 	struct kms_hmap		procs;		/* int32 pid -> pi_val */

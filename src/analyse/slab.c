@@ -65,8 +65,8 @@ static int64_t kmalloc_class_of_req(struct kms_analysis *a, unsigned long long r
 	return class_id(a, i);
 }
 
-/* The id of a cache name from an event: its bytes are hashed, not compared as a string. */
-static int64_t name_id(struct kms_analysis *a, const char *name, int len)
+/* The id of a cache name from an event, past names_seen: its bytes are hashed, not compared as a string. */
+static int64_t name_id_map(struct kms_analysis *a, const char *name, int len)
 {
 	struct nm_key k;
 	uint32_t *id;
@@ -90,6 +90,69 @@ static int64_t name_id(struct kms_analysis *a, const char *name, int len)
 		*id = v;
 	}
 	return *id;
+}
+
+/*
+ * The len (<= 32) bytes at s as four words, zero past len, reading no
+ * byte outside them: whole words, then the last bytes as the top of the
+ * word that ends with them (little-endian; otherwise a copy).
+ */
+static inline void name_words(const char *s, unsigned int len, uint64_t w[4])
+{
+	unsigned int i = 0, rest;
+	uint64_t t = 0;
+	uint32_t lo, hi;
+
+	w[0] = w[1] = w[2] = w[3] = 0;
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__) {
+		memcpy(w, s, len);
+		return;
+	}
+	for (; i + 8 <= len; i += 8)
+		memcpy(&w[i / 8], s + i, 8);
+	rest = len - i;
+	if (!rest)
+		return;
+	if (len >= 8) {
+		memcpy(&t, s + len - 8, 8);
+		t >>= 8 * (8 - rest);
+	} else if (rest >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + rest - 4, 4);
+		t = lo | (uint64_t)hi << 8 * (rest - 4);
+	} else {
+		t = (unsigned char)s[0] | (rest > 1 ? (uint64_t)(unsigned char)s[1] << 8 : 0) |
+		    (rest > 2 ? (uint64_t)(unsigned char)s[2] << 16 : 0);
+	}
+	w[i / 8] = t;
+}
+
+/*
+ * The id of a cache name from an event: found by its bytes in a small
+ * table of the names last seen (a handful of caches take most
+ * allocations), then in the names map.
+ */
+static int64_t name_id(struct kms_analysis *a, const char *name, int len)
+{
+	struct nm_seen *e;
+	uint64_t w[4];
+	int64_t id;
+
+	if (len > (int)sizeof(((struct nm_key *)0)->s))
+		return name_id_map(a, name, len);
+	name_words(name, len, w);
+	e = &a->names_seen[((w[0] ^ w[1] * 31 ^ len) * 0x9e3779b97f4a7c15ULL) >> 58 &
+			   (KMS_NAMES_SEEN - 1)];
+	if (e->len == (uint32_t)len && e->id > 0 && e->w[0] == w[0] && e->w[1] == w[1] &&
+	    e->w[2] == w[2] && e->w[3] == w[3])
+		return e->id;
+	id = name_id_map(a, name, len);
+	if (id > 0) {
+		memcpy(e->w, w, sizeof(w));
+		e->len = len;
+		e->id = id;
+	}
+	return id;
 }
 
 /* The index of the fact of key k, added zeroed when new; -1 when out of memory. */
@@ -120,44 +183,6 @@ static int64_t fact_of(struct kms_analysis *a, const struct sl_key *k)
 	return *ix;
 }
 
-/*
- * The fact of a named cache's allocation (k: its key but the cache): found
- * by the name's bytes, the process and the call site together, one probe.
- */
-static int64_t named_fact(struct kms_analysis *a, const struct kms_ev *ev, struct sl_key *k)
-{
-	struct ac_key ak;
-	uint32_t *ix;
-	int64_t fi;
-	int added;
-
-	if (ev->name_len > (int)sizeof(ak.name.s)) {
-		k->cache = name_id(a, ev->name, ev->name_len);
-		return (int32_t)k->cache < 0 ? -1 : fact_of(a, k);
-	}
-	memset(&ak, 0, sizeof(ak));
-	ak.name.len = ev->name_len;
-	memcpy(ak.name.s, ev->name, ev->name_len);
-	ak.pid = k->pid;
-	ak.call_site = k->call_site;
-	ix = KMS_HMAP_GET(&a->alloc_facts, &ak, &added);
-	if (!ix)
-		return -1;
-	if (!added)
-		return *ix;
-	fi = name_id(a, ev->name, ev->name_len);
-	if (fi >= 0) {
-		k->cache = fi;
-		fi = fact_of(a, k);
-	}
-	if (fi < 0) {
-		kms_hmap_del_val(&a->alloc_facts, ix);
-		return -1;
-	}
-	*ix = fi;
-	return fi;
-}
-
 /* The fact that counts the frees of fact i's objects (its cache and name source). */
 static int64_t free_fact_of(struct kms_analysis *a, uint32_t i)
 {
@@ -173,34 +198,68 @@ static int64_t free_fact_of(struct kms_analysis *a, uint32_t i)
 	return f;
 }
 
+/* The facts_seen entry of an allocation's call site and process. */
+static inline struct fact_seen *seen_slot(struct kms_analysis *a, uint64_t call_site, int32_t pid)
+{
+	return &a->facts_seen[((call_site ^ (uint64_t)(uint32_t)pid << 32) * 0x9e3779b97f4a7c15ULL) >>
+			      (64 - __builtin_ctz(KMS_FACTS_SEEN))];
+}
+
 /* A kmalloc or kmem_cache_alloc: count it, and remember the live object. */
 int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 {
 	struct sl_key k = { .pid = ev->pid, .call_site = ev->call_site };
+	struct fact_seen *fs = NULL;
+	uint64_t w[4] = { 0 };
+	uint32_t len = 0;
 	struct sl_val *v;
 	struct live_val *old;
-	int64_t id, fi;
+	int64_t id = 0, fi;
 	int added;
 
 	if (ev->type == KMS_EV_KMALLOC || ev->type == KMS_EV_KMALLOC_NODE) {
 		id = ev->bytes_alloc || !ev->bytes_req ? kmalloc_class(a, ev->bytes_alloc) :
 			kmalloc_class_of_req(a, ev->bytes_req);
 		k.src = SRC_SIZECLASS;
+		w[0] = id;
+		len = KMS_SEEN_CLASS;
 	} else if (ev->name && ev->name_len) {
-		id = 0;
 		k.src = SRC_EVENT;
+		if (ev->name_len <= (int)sizeof(((struct nm_key *)0)->s)) {
+			name_words(ev->name, ev->name_len, w);
+			len = ev->name_len;
+		}
 	} else {
 		if (!a->unknown_id)
 			a->unknown_id = kms_intern_str(&a->strs, "?");
 		id = a->unknown_id;
 		k.src = SRC_UNKNOWN;
 	}
+	if (len && id >= 0) {	/* the fact last found for this call site, process and cache */
+		fs = seen_slot(a, k.call_site, k.pid);
+		if (fs->used && fs->call_site == k.call_site && fs->pid == k.pid && fs->len == len &&
+		    fs->w[0] == w[0] && fs->w[1] == w[1] && fs->w[2] == w[2] && fs->w[3] == w[3]) {
+			fi = fs->fact;
+			goto found;
+		}
+	}
+	if (k.src == SRC_EVENT)
+		id = name_id(a, ev->name, ev->name_len);
 	if (id < 0)
 		return -1;
 	k.cache = id;
-	fi = k.src == SRC_EVENT ? named_fact(a, ev, &k) : fact_of(a, &k);
+	fi = fact_of(a, &k);
 	if (fi < 0)
 		return -1;
+	if (fs) {
+		fs->call_site = k.call_site;
+		fs->pid = k.pid;
+		fs->len = len;
+		memcpy(fs->w, w, sizeof(w));
+		fs->fact = fi;
+		fs->used = 1;
+	}
+found:
 	v = &a->facts[fi].v;
 	v->allocs++;
 	v->bytes_req += ev->bytes_req;
