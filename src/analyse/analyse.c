@@ -250,6 +250,7 @@ static int (*const handlers[KMS_EV__MAX])(struct kms_analysis *a, const struct k
 static inline __attribute__((always_inline)) int add_event(struct kms_analysis *a,
 							   const struct kms_ev *ev)
 {
+	int (*handler)(struct kms_analysis *a, const struct kms_ev *ev);
 	bool in_scope, counted;
 
 	/* Fork, exec and exit build the process table; they are not counted. */
@@ -294,9 +295,8 @@ static inline __attribute__((always_inline)) int add_event(struct kms_analysis *
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	if (ev->probe >= 0 && kms_probe_add(a, ev) < 0)
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
-	if (ev->type <= KMS_EV_NONE || ev->type >= KMS_EV__MAX || !handlers[ev->type])
-		return 0;
-	if (handlers[ev->type](a, ev) < 0)
+	handler = (unsigned int)ev->type < KMS_EV__MAX ? handlers[ev->type] : NULL;
+	if (handler && handler(a, ev) < 0)
 		return kms_error(KMS_ERR_NOMEM, "out of memory");
 	return 0;
 }

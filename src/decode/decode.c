@@ -312,52 +312,6 @@ static void decode_process(const struct ev_desc *desc, const struct tep_record *
 	}
 }
 
-/*
- * One copy case pair: a field of size bytes (signed: sign-extended through
- * S) into a 4-byte or an 8-byte member of struct kms_ev.
- */
-#define NUM_COPY(size, sgn, U, S)						\
-	case OP_KIND(size, sgn, 0): {						\
-		U x; uint32_t w;						\
-		memcpy(&x, p, size);						\
-		w = (uint32_t)(unsigned long long)(S)x;			\
-		memcpy(dst, &w, 4);						\
-		break;								\
-	}									\
-	case OP_KIND(size, sgn, 1): {						\
-		U x; unsigned long long v;					\
-		memcpy(&x, p, size);						\
-		v = (unsigned long long)(S)x;					\
-		memcpy(dst, &v, 8);						\
-		break;								\
-	}
-
-/* Copy the fields of ops [op, end); check: the record may be shorter than they reach. */
-static inline __attribute__((always_inline)) void
-copy_ops(const struct num_op *op, const struct num_op *end, const void *data,
-	 unsigned int size, bool check, struct kms_ev *ev)
-{
-	for (; op < end; op++) {
-		const unsigned char *p = (const unsigned char *)data + op->off;
-		char *dst = (char *)ev + op->dst;
-
-		if (check && op->off + op->size > size)
-			continue;	/* a short record: the field stays absent */
-		switch (op->kind) {
-		NUM_COPY(1, 0, uint8_t, uint8_t)
-		NUM_COPY(1, 1, uint8_t, int8_t)
-		NUM_COPY(2, 0, uint16_t, uint16_t)
-		NUM_COPY(2, 1, uint16_t, int16_t)
-		NUM_COPY(4, 0, uint32_t, uint32_t)
-		NUM_COPY(4, 1, uint32_t, int32_t)
-		NUM_COPY(8, 0, uint64_t, uint64_t)
-		NUM_COPY(8, 1, uint64_t, uint64_t)
-		default:	/* other sizes read as 0 */
-			memset(dst, 0, op->kind & 1 ? 8 : 4);
-		}
-	}
-}
-
 /* What some types have beyond integer fields: strings, process events, stacks, fault probes. */
 void kms_decode_extra(const struct kms_decoder *d, const struct ev_desc *desc,
 		      const struct tep_record *rec, struct kms_ev *ev)
@@ -380,27 +334,21 @@ void kms_decode_extra(const struct kms_decoder *d, const struct ev_desc *desc,
 }
 
 /*
- * Past the plain copies: the other copies of the type, or, after a short
- * record or for one, every copy from the template again (the fields a
- * short record lacks stay as the template has them).
+ * A short record, or the one after it: every copy from the template again
+ * (the fields a short record lacks stay as the template has them).
  */
-void kms_decode_cold(struct ev_desc *desc, const struct num_op *op,
-		     const struct tep_record *rec, struct kms_ev *ev)
+void kms_decode_cold(struct ev_desc *desc, const struct tep_record *rec, struct kms_ev *ev)
 {
 	unsigned long long ts = ev->ts;
 	int cpu = ev->cpu, pid = ev->pid;
 	bool is_short = desc->ops_end > (unsigned int)rec->size;
 
-	if (op) {
-		copy_ops(op, desc->end, rec->data, rec->size, false, ev);
-		return;
-	}
 	*ev = desc->tmpl;
 	ev->ts = ts;
 	ev->cpu = cpu;
 	ev->pid = pid;
 	desc->dirty = is_short;
-	copy_ops(desc->ops, desc->end, rec->data, rec->size, is_short, ev);
+	kms_decode_copy(desc->ops, desc->end, rec->data, rec->size, is_short, ev);
 }
 
 /* Decode one record through the id table, into its type's event in d. */
