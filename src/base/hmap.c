@@ -22,11 +22,21 @@ uint64_t kms_hash(const void *p, size_t n)
 /* An empty map of fixed-size keys and values; -1 when out of memory. */
 int kms_hmap_init(struct kms_hmap *m, size_t key_size, size_t val_size)
 {
+	uint64_t odd, inv;
+	int i;
+
 	m->key_size = key_size;
 	m->val_size = val_size;
 	m->val_off = (key_size + 7) & ~(size_t)7;
 	m->used_off = (m->val_off + val_size + 3) & ~(size_t)3;
 	m->slot_size = (m->used_off + 4 + 7) & ~(size_t)7;
+	/* Newton's iteration: each step doubles the low bits of odd's inverse that are right */
+	m->div_shift = __builtin_ctzll(m->slot_size);
+	odd = m->slot_size >> m->div_shift;
+	inv = odd;	/* right in 3 bits: odd * odd == 1 mod 8 */
+	for (i = 0; i < 5; i++)
+		inv *= 2 - odd * inv;
+	m->div_inv = inv;
 	m->cap = 64;
 	m->len = 0;
 	m->slots = calloc(m->cap, m->slot_size);
@@ -210,7 +220,10 @@ int kms_hmap_del(struct kms_hmap *m, const void *key)
 /* Remove the entry of a value found in the map (no slot has moved since). */
 void kms_hmap_del_val(struct kms_hmap *m, void *val)
 {
-	del_slot(m, ((unsigned char *)val - m->val_off - m->slots) / m->slot_size);
+	/* the slot's offset is a multiple of slot_size: exact division by the inverse */
+	uint64_t off = (unsigned char *)val - m->val_off - m->slots;
+
+	del_slot(m, (size_t)((off >> m->div_shift) * m->div_inv));
 }
 
 /* The next entry from *pos on; 0 at the end. */

@@ -15,6 +15,8 @@ struct kms_hmap {
 	size_t		key_size, val_size, slot_size;
 	size_t		val_off, used_off;	/* 8-byte aligned key, value, then the key's 32-bit hash (0: free) */
 	size_t		cap, len;		/* cap is a power of two */
+	unsigned int	div_shift;		/* slot_size = odd << div_shift */
+	uint64_t	div_inv;		/* odd's inverse mod 2^64: a slot's index without a divide */
 	unsigned char	*slots;
 	unsigned char	*last;			/* the slot last found or added by the inlined calls; NULL after a move */
 };
