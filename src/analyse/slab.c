@@ -217,6 +217,7 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	int64_t id = 0, fi;
 	int added;
 
+	KMS_HMAP_PREFETCH(&a->live, &ev->ptr);	/* its slot loads while the fact is found */
 	if (ev->type == KMS_EV_KMALLOC || ev->type == KMS_EV_KMALLOC_NODE) {
 		id = ev->bytes_alloc || !ev->bytes_req ? kmalloc_class(a, ev->bytes_alloc) :
 			kmalloc_class_of_req(a, ev->bytes_req);

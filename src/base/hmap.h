@@ -203,6 +203,13 @@ KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *a
 	return s + m->val_off;
 }
 
+/* Start loading the slot where a key of n bytes is, or would go (a get or find soon after). */
+KMS_HMAP_INLINE void kms_hmap_prefetch_n(const struct kms_hmap *m, const void *key, size_t n)
+{
+	__builtin_prefetch(m->slots + (kms_hmap_hash(key, n) & (m->cap - 1)) * m->slot_size);
+}
+
+#define KMS_HMAP_PREFETCH(m, key)	kms_hmap_prefetch_n((m), (key), sizeof(*(key)))
 #define KMS_HMAP_GET(m, key, added)	kms_hmap_get_n((m), (key), (added), sizeof(*(key)))
 #define KMS_HMAP_FIND(m, key)		kms_hmap_find_n((m), (key), sizeof(*(key)))
 
