@@ -301,38 +301,52 @@ int kms_slab_free_counted(struct kms_analysis *a, const struct kms_ev *ev)
 	return kms_slab_free(a, ev);
 }
 
+/*
+ * An unnamed cache alloc's object learns its name from its free (>= 5.12):
+ * its allocation moves from fact ai to the named one. That fact's index,
+ * or -1 when out of memory.
+ */
+static __attribute__((noinline)) int64_t learn_name(struct kms_analysis *a, const struct kms_ev *ev,
+						    const struct live_val *lk, uint32_t ai)
+{
+	struct sl_key k = a->facts[ai].k;
+	struct sl_val *v, *nv;
+	int64_t id, fi;
+
+	id = name_id(a, ev->name, ev->name_len);
+	k.cache = id;
+	k.src = SRC_INFERRED;
+	fi = fact_of(a, &k);
+	if (id < 0 || fi < 0)
+		return -1;
+	v = &a->facts[ai].v;	/* the facts may have moved */
+	nv = &a->facts[fi].v;
+	v->allocs--;
+	v->bytes_req -= lk->req;
+	v->bytes_alloc -= lk->alloc;
+	nv->allocs++;
+	nv->bytes_req += lk->req;
+	nv->bytes_alloc += lk->alloc;
+	return fi;
+}
+
 /* A live object's free: its fact's live count, the name it learns, its lifetime. */
 static int64_t free_live(struct kms_analysis *a, const struct kms_ev *ev, struct live_val *lk)
 {
 	uint32_t ai = lk->fact;
-	struct sl_key k = a->facts[ai].k;
-	struct sl_val *v = &a->facts[ai].v;
-	int64_t id, fi = ai;
+	struct sl_fact *f = &a->facts[ai];
+	int64_t fi = ai;
 
-	v->live--;
-	/* An unnamed cache alloc learns its name from the free (>= 5.12). */
-	if (k.src == SRC_UNKNOWN && ev->name && ev->name_len) {
-		struct sl_val *nv;
-
-		id = name_id(a, ev->name, ev->name_len);
-		k.cache = id;
-		k.src = SRC_INFERRED;
-		fi = fact_of(a, &k);
-		if (id < 0 || fi < 0)
+	f->v.live--;
+	if (f->k.src == SRC_UNKNOWN && ev->name && ev->name_len) {
+		fi = learn_name(a, ev, lk, ai);
+		if (fi < 0)
 			return -1;
-		v = &a->facts[ai].v;	/* the facts may have moved */
-		nv = &a->facts[fi].v;
-		v->allocs--;
-		v->bytes_req -= lk->req;
-		v->bytes_alloc -= lk->alloc;
-		nv->allocs++;
-		nv->bytes_req += lk->req;
-		nv->bytes_alloc += lk->alloc;
-		v = nv;
+		f = &a->facts[fi];
 	}
 	if (ev->cpu != lk->cpu)
-		v->cross_cpu++;	/* freed on another CPU than it was allocated on */
-	if (!a->no_lifetimes && kms_slab_life_add(a, k.cache, k.call_site, ev->ts - lk->ts) < 0)
+		f->v.cross_cpu++;	/* freed on another CPU than it was allocated on */
+	if (!a->no_lifetimes && kms_slab_life_add(a, f->k.cache, f->k.call_site, ev->ts - lk->ts) < 0)
 		return -1;
 	kms_hmap_del_val(&a->live, lk);
 	return free_fact_of(a, fi);
