@@ -243,7 +243,6 @@ int kms_analysis_host_nodes(struct kms_analysis *a);
 int kms_slab_life_add(struct kms_analysis *a, uint32_t cache, uint64_t call_site, int64_t ns);
 int kms_emit_slab_lifetime(struct kms_proj *p);
 void kms_col_lifetime(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
-int kms_page_req_add(struct kms_analysis *a, const struct kms_ev *ev);
 int kms_emit_page_reqs(struct kms_proj *p);
 void kms_col_alloc_only(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 void kms_col_pfn_count(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);

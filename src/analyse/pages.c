@@ -70,6 +70,58 @@ static int64_t gfp_of(struct kms_analysis *a, uint64_t gfp)
 	return *id;
 }
 
+/* The pfn mm_page_alloc records for a failed request: -1UL of the data's long. */
+static bool failed_pfn(const struct kms_analysis *a, uint64_t pfn)
+{
+	return pfn == (a->long_size == 4 ? UINT64_C(0xffffffff) : UINT64_MAX);
+}
+
+/* Match page frees to allocations by pfn, as perf kmem --page does. */
+static inline int page_req_add(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	int32_t order = ev->order, *held;
+	struct pr_val *r;
+	uint64_t pfn = ev->pfn;
+	int added;
+
+	if (!KMS_HAS(ev, KMS_F_PFN)) {
+		a->no_pfn = 1;
+		return 0;
+	}
+	if (ev->type == KMS_EV_PAGE_ALLOC) {
+		if (failed_pfn(a, pfn)) {
+			r = KMS_HMAP_GET(&a->page_req, &order, NULL);
+			if (!r)
+				return -1;
+			r->failed++;
+			return 0;
+		}
+		if (a->max_live && a->page_live.len >= a->max_live &&
+		    !KMS_HMAP_FIND(&a->page_live, &pfn)) {
+			a->untracked++;
+			return 0;
+		}
+		held = KMS_HMAP_GET(&a->page_live, &pfn, &added);
+		if (!held)
+			return -1;
+		*held = order;	/* a pfn allocated again without a seen free: the latest */
+		return 0;
+	}
+	held = KMS_HMAP_FIND(&a->page_live, &pfn);
+	if (held) {
+		order = *held;
+		kms_hmap_del_val(&a->page_live, held);
+	}
+	r = KMS_HMAP_GET(&a->page_req, &order, NULL);
+	if (!r)
+		return -1;
+	if (held)
+		r->freed++;
+	else
+		r->free_only++;
+	return 0;
+}
+
 /* An mm_page_alloc or mm_page_free; orders too large for a count are dropped. */
 int kms_pages_add(struct kms_analysis *a, const struct kms_ev *ev)
 {
@@ -77,7 +129,7 @@ int kms_pages_add(struct kms_analysis *a, const struct kms_ev *ev)
 
 	if (ev->order > KMS_MAX_ORDER)
 		return 0;
-	if (kms_page_req_add(a, ev) < 0)
+	if (page_req_add(a, ev) < 0)
 		return -1;
 	if (ev->type == KMS_EV_PAGE_ALLOC) {
 		struct pa_key k = { .pid = ev->pid, .order = ev->order,

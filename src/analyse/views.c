@@ -3,7 +3,8 @@
  * The columns perf kmem shows beside ours: slab objects freed on another
  * CPU or allocated on another node, slab object lifetimes as a log2
  * histogram (slab_lifetime), page requests that were freed, never freed,
- * freed without a seen allocation or failed, and migrate types by name.
+ * freed without a seen allocation or failed (matched in pages.c, as each
+ * page event comes), and migrate types by name.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -152,58 +153,6 @@ void kms_col_lifetime(struct kms_proj *p, const struct kms_group *g, struct kms_
 	snprintf(buf, sizeof(buf), "%s-%s", a, b);
 	id = kms_intern_str(&p->a->strs, buf);
 	c->s = id > 0 ? p->a->strs.strs[id] : "";
-}
-
-/* The pfn mm_page_alloc records for a failed request: -1UL of the data's long. */
-static bool failed_pfn(const struct kms_analysis *a, uint64_t pfn)
-{
-	return pfn == (a->long_size == 4 ? UINT64_C(0xffffffff) : UINT64_MAX);
-}
-
-/* Match page frees to allocations by pfn, as perf kmem --page does. */
-int kms_page_req_add(struct kms_analysis *a, const struct kms_ev *ev)
-{
-	int32_t order = ev->order, *held;
-	struct pr_val *r;
-	uint64_t pfn = ev->pfn;
-	int added;
-
-	if (!KMS_HAS(ev, KMS_F_PFN)) {
-		a->no_pfn = 1;
-		return 0;
-	}
-	if (ev->type == KMS_EV_PAGE_ALLOC) {
-		if (failed_pfn(a, pfn)) {
-			r = KMS_HMAP_GET(&a->page_req, &order, NULL);
-			if (!r)
-				return -1;
-			r->failed++;
-			return 0;
-		}
-		if (a->max_live && a->page_live.len >= a->max_live &&
-		    !KMS_HMAP_FIND(&a->page_live, &pfn)) {
-			a->untracked++;
-			return 0;
-		}
-		held = KMS_HMAP_GET(&a->page_live, &pfn, &added);
-		if (!held)
-			return -1;
-		*held = order;	/* a pfn allocated again without a seen free: the latest */
-		return 0;
-	}
-	held = KMS_HMAP_FIND(&a->page_live, &pfn);
-	if (held) {
-		order = *held;
-		kms_hmap_del_val(&a->page_live, held);
-	}
-	r = KMS_HMAP_GET(&a->page_req, &order, NULL);
-	if (!r)
-		return -1;
-	if (held)
-		r->freed++;
-	else
-		r->free_only++;
-	return 0;
 }
 
 /* page_orders: the requests failed, freed again and freed without an allocation. */
