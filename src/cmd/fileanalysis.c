@@ -82,7 +82,9 @@ static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long lo
 		kms_analysis_origin(fa->an, fa->f.first_ts);
 		fa->origin_set = true;
 	}
-	return rec && kms_analysis_add_record(fa->an, fa->dec, rec) < 0 ? -1 : 0;
+	if (!rec)
+		return 0;
+	return kms_analysis_add_record(fa->an, fa->dec, rec);	/* 0, or -1 (a tail call) */
 }
 
 /* Feed every record of the file to fa->an; the file's duration. */
