@@ -246,6 +246,16 @@ static int (*const handlers[KMS_EV__MAX])(struct kms_analysis *a, const struct k
 	/* KMS_EV_PROBE: counted by kms_probe_add() like every probe hit */
 };
 
+/* An event of a process past the bound (max_procs), counted as pid -2 ("other"). */
+static __attribute__((noinline)) int add_folded(struct kms_analysis *a, const struct kms_ev *ev)
+{
+	struct kms_ev folded = *ev;
+
+	a->folded_events++;
+	folded.pid = KMS_PID_OTHER;
+	return kms_analysis_add(a, &folded);
+}
+
 /* kms_analysis_add(), inline in the record loop below. */
 static inline __attribute__((always_inline)) int add_event(struct kms_analysis *a,
 							   const struct kms_ev *ev)
@@ -278,14 +288,8 @@ static inline __attribute__((always_inline)) int add_event(struct kms_analysis *
 	if (a->max_procs && a->procs.len >= a->max_procs && ev->pid != KMS_PID_OTHER) {
 		int32_t pid = ev->pid;
 
-		if (!kms_hmap_find(&a->procs, &pid)) {
-			/* past the bound: one "other" process takes the rest */
-			struct kms_ev folded = *ev;
-
-			a->folded_events++;
-			folded.pid = KMS_PID_OTHER;
-			return kms_analysis_add(a, &folded);
-		}
+		if (!kms_hmap_find(&a->procs, &pid))
+			return add_folded(a, ev);	/* past the bound: one "other" process takes the rest */
 	}
 	if (a->orders && (ev->type == KMS_EV_PAGE_ALLOC || ev->type == KMS_EV_PAGE_FREE) &&
 	    (ev->order > KMS_MAX_ORDER || !(a->orders & (1ULL << ev->order))))
