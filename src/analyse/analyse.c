@@ -310,11 +310,24 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	return add_event(a, ev);
 }
 
-/* Decode and add in one step: the file loop's call an event (decoding inline, decode/hot.h). */
+/* Decode and add in one step (decoding inline, decode/hot.h). */
 int kms_analysis_add_record(struct kms_analysis *a, struct kms_decoder *d,
 			    const struct tep_record *rec)
 {
 	const struct kms_ev *ev = kms_decode_hot(d, rec);
 
 	return ev ? add_event(a, ev) : 0;
+}
+
+/* The same for a run of records: the file loop's call a run. */
+int kms_analysis_add_records(struct kms_analysis *a, struct kms_decoder *d,
+			     const struct tep_record *recs, int n)
+{
+	const struct kms_ev *ev;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((ev = kms_decode_hot(d, &recs[i])) && add_event(a, ev) < 0)
+			return -1;
+	return 0;
 }

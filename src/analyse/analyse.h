@@ -43,6 +43,9 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev);
 /* Decode rec with d and feed the event, if it is of a known type; -1 only when out of memory. */
 int kms_analysis_add_record(struct kms_analysis *a, struct kms_decoder *d,
 			    const struct tep_record *rec);
+/* The same for n records in a row; -1 only when out of memory. */
+int kms_analysis_add_records(struct kms_analysis *a, struct kms_decoder *d,
+			     const struct tep_record *recs, int n);
 /* Build one table as asked. Returns -1 when out of memory. */
 int kms_analysis_table(struct kms_analysis *a, const struct kms_table_req *rq,
 		       struct kms_rows *rows);

@@ -72,9 +72,8 @@ fail:
 	return -1;
 }
 
-/* Decode one record into the current analysis. */
-static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long long missed,
-		void *ctx)
+/* Decode a run of records into the current analysis. */
+static int feed(struct tep_handle *tep, struct tep_record *recs, int n, void *ctx)
 {
 	struct file_analysis *fa = ctx;
 
@@ -82,15 +81,13 @@ static int feed(struct tep_handle *tep, struct tep_record *rec, int cpu, long lo
 		kms_analysis_origin(fa->an, fa->f.first_ts);
 		fa->origin_set = true;
 	}
-	if (!rec)
-		return 0;
-	return kms_analysis_add_record(fa->an, fa->dec, rec);	/* 0, or -1 (a tail call) */
+	return kms_analysis_add_records(fa->an, fa->dec, recs, n);	/* 0, or -1 */
 }
 
-/* Feed every record of the file to fa->an; the file's duration. */
+/* Feed every record of the file to fa->an, a run at a time; the file's duration. */
 int fa_run(struct file_analysis *fa)
 {
-	if (kms_file_iterate(&fa->f, feed, fa) < 0)
+	if (kms_file_iterate_runs(&fa->f, feed, fa) < 0)
 		return -1;
 	fa->duration_s = fa->f.events > 1 ? (fa->f.last_ts - fa->f.first_ts) / 1e9 : 0;
 	return 0;

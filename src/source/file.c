@@ -335,6 +335,7 @@ int kms_file_select(struct kms_file *f, const char *name)
 struct iter_ctx {
 	struct kms_file	*f;
 	kms_record_fn	fn;
+	kms_records_fn	runs_fn;	/* instead of fn: runs (of one record here) */
 	void		*ctx;
 	int		failed;		/* fn failed: its error stands */
 };
@@ -352,6 +353,16 @@ static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 		if (f->bufs[i] == handle)
 			f->cur_buffer = f->buf_names[i];
 
+	if (ic->runs_fn) {
+		if (rec->missed_events > 0)
+			f->missed_flags += rec->missed_events;
+		if (!f->events++)
+			f->first_ts = rec->ts;
+		f->last_ts = rec->ts;
+		ret = ic->runs_fn(f->tep, rec, 1, ic->ctx);
+		ic->failed = ret < 0;
+		return ret;
+	}
 	if (rec->missed_events) {
 		if (rec->missed_events > 0)
 			f->missed_flags += rec->missed_events;
@@ -369,26 +380,40 @@ static int iter_cb(struct tracecmd_input *handle, struct tep_record *rec,
 	return ret;
 }
 
-/* Every record of the selected buffers in timestamp order. */
-int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
+/* Every record of the selected buffers in timestamp order, through libtracecmd. */
+static int iterate_tracecmd(struct kms_file *f, struct iter_ctx *ic)
 {
-	struct iter_ctx ic = { f, fn, ctx, 0 };
-
 	int ret, saved;
 
-	if (f->mm)
-		return kms_mmfile_iterate(f->mm, f, fn, ctx);
 	saved = stderr_mute();
 	if (f->sel >= 0)
-		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, &ic);
+		ret = tracecmd_iterate_events(f->bufs[f->sel], NULL, 0, iter_cb, ic);
 	else
-		ret = tracecmd_iterate_events_multi(f->bufs, f->nbufs, iter_cb, &ic);
+		ret = tracecmd_iterate_events_multi(f->bufs, f->nbufs, iter_cb, ic);
 	stderr_unmute(saved);
-	if (ic.failed)
+	if (ic->failed)
 		return -1;
 	if (ret < 0)
 		return kms_error(KMS_ERR_INPUT, "%s: error while reading events", f->path);
 	return 0;
+}
+
+int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx)
+{
+	struct iter_ctx ic = { .f = f, .fn = fn, .ctx = ctx };
+
+	if (f->mm)
+		return kms_mmfile_iterate(f->mm, f, fn, ctx);
+	return iterate_tracecmd(f, &ic);
+}
+
+int kms_file_iterate_runs(struct kms_file *f, kms_records_fn fn, void *ctx)
+{
+	struct iter_ctx ic = { .f = f, .runs_fn = fn, .ctx = ctx };
+
+	if (f->mm)
+		return kms_mmfile_iterate_runs(f->mm, f, fn, ctx);
+	return iterate_tracecmd(f, &ic);
 }
 
 /* Lost events: the larger of the CPU stats and the page flags. */

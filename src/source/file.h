@@ -16,6 +16,13 @@
 typedef int (*kms_record_fn)(struct tep_handle *tep, struct tep_record *rec,
 			     int cpu, long long missed, void *ctx);
 
+/*
+ * A run of n (>= 1) records in timestamp order, counted in the file's
+ * events already; a record's missed_events tells of a gap before it (> 0:
+ * that many lost, -1: an unknown count). The records are valid until fn returns.
+ */
+typedef int (*kms_records_fn)(struct tep_handle *tep, struct tep_record *recs, int n, void *ctx);
+
 #define KMS_MAX_BUFFERS 16
 
 struct kms_file {
@@ -65,6 +72,8 @@ void kms_file_proc_ops(struct kms_file *f, struct kms_proc_ops *ops);
 int kms_file_select(struct kms_file *f, const char *name);
 /* Deliver every record in timestamp order; stops early if fn returns non-zero. */
 int kms_file_iterate(struct kms_file *f, kms_record_fn fn, void *ctx);
+/* The same, handed on in runs (one CPU's records in a row, or one at a time through libtracecmd). */
+int kms_file_iterate_runs(struct kms_file *f, kms_records_fn fn, void *ctx);
 /* Events lost while recording: the larger of the stats and the page flags. */
 unsigned long long kms_file_lost(const struct kms_file *f);
 void kms_file_close(struct kms_file *f);

@@ -20,6 +20,8 @@
 #include "source/mmfile.h"
 #include "tracefs/subbuf.h"
 
+/* Records handed on at a time: one CPU's while they stay earliest. */
+#define KMS_MM_RUN	64
 /* Memory released behind a cursor once it has walked this much. */
 #define KMS_MM_RELEASE	(4ULL << 20)
 
@@ -58,6 +60,7 @@ struct kms_mmfile {
 	struct mm_comm		*comms;		/* its lines, in libtraceevent's order */
 	uint32_t		nr_comms;
 	size_t			table_pos;	/* the flyrecord CPU table */
+	struct tep_record	run[KMS_MM_RUN + 1];	/* the records of a run, and the one after */
 };
 
 /* A cursor over the map: reads fail once past the end. */
@@ -257,15 +260,16 @@ static int page_done(const struct kms_mmfile *m, const struct mm_cpu *c)
 	return page_corrupt(m, c, what);
 }
 
-/* Advance the CPU to its next record: 1, 0 at its end, -1 if corrupt. */
-static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *m, struct mm_cpu *c)
+/* Advance the CPU to its next record, into out: 1, 0 at its end, -1 if corrupt. */
+static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *m, struct mm_cpu *c,
+							     struct tep_record *out)
 {
 	unsigned long long ts;
 	const void *payload;
 	unsigned int len;
 	int r;
 
-	c->rec.missed_events = 0;
+	out->missed_events = 0;
 	for (;;) {
 		r = kms_subbuf_next(&c->it, &payload, &len, &ts);
 		if (r > 0)
@@ -277,14 +281,15 @@ static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *
 		r = load_page(m, c);
 		if (r <= 0)
 			return r;
-		c->rec.missed_events = c->missed;
+		out->missed_events = c->missed;
 	}
 	__builtin_prefetch((const char *)payload + 256);	/* the page's lines before the decoder needs them */
-	c->rec.ts = ts;
-	c->rec.data = (void *)payload;
-	c->rec.size = len;
-	c->rec.record_size = len;
-	c->rec.offset = (const unsigned char *)payload - m->map;
+	out->ts = ts;
+	out->data = (void *)payload;
+	out->size = len;
+	out->record_size = len;
+	out->offset = (const unsigned char *)payload - m->map;
+	out->cpu = c->rec.cpu;
 	return 1;
 }
 
@@ -375,32 +380,38 @@ int kms_mmfile_open(struct kms_mmfile **out, const char *path)
 		m->cpus[i].rec.cpu = i;
 		m->cpus[i].rec.ref_count = 1;
 	}
+	for (i = 0; i <= KMS_MM_RUN; i++) {
+		m->run[i].ref_count = 1;
+	}
 	*out = m;
 	return 0;
 }
 
-/* Deliver one record, and the gap before it, as file.c's libtracecmd path does. */
-static int deliver(struct kms_file *f, struct tep_record *rec, kms_record_fn fn, void *ctx)
+/* A record's place in the file's counts, as file.c's libtracecmd path counts them. */
+static inline void note(struct kms_file *f, const struct tep_record *rec)
 {
-	int ret;
-
-	if (rec->missed_events) {
-		if (rec->missed_events > 0)
-			f->missed_flags += rec->missed_events;
-		ret = fn(f->tep, NULL, rec->cpu, rec->missed_events, ctx);
-		if (ret)
-			return ret;
-	}
+	if (rec->missed_events > 0)
+		f->missed_flags += rec->missed_events;
 	if (!f->events++)
 		f->first_ts = rec->ts;
 	f->last_ts = rec->ts;
-	return fn(f->tep, rec, rec->cpu, 0, ctx);
 }
 
-/* Merge the CPUs' records by timestamp into fn. */
-int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn fn, void *ctx)
+/* Whether the running CPU's next record (at ts) still comes before CPU b's. */
+static inline int still_first(const struct kms_mmfile *m, unsigned long long ts, int a, int b)
 {
-	int i, r, ret = 0;
+	unsigned long long tb = m->cpus[b].rec.ts;
+
+	return ts < tb || (ts == tb && a < b);
+}
+
+/*
+ * Merge the CPUs' records by timestamp into fn, a run at a time: the top
+ * CPU's records while they stay earliest (up to KMS_MM_RUN), in m->run.
+ */
+int kms_mmfile_iterate_runs(struct kms_mmfile *m, struct kms_file *f, kms_records_fn fn, void *ctx)
+{
+	int i, r, n, ret = 0;
 
 	m->long_size = tep_get_header_page_size(f->tep);
 	if (m->long_size != 4 && m->long_size != 8)
@@ -414,7 +425,7 @@ int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn f
 		c->next = c->released = 0;
 		c->it.off = c->it.len = 0;
 		c->page = NULL;
-		r = next_record(m, c);
+		r = next_record(m, c, &c->rec);
 		if (r < 0)
 			return -1;
 		if (r)
@@ -425,23 +436,60 @@ int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn f
 	while (m->nheap) {
 		int top = m->heap[0], next = -1;
 		struct mm_cpu *c = &m->cpus[top];
+		struct tep_record *run = m->run;
 
 		/* the top CPU runs until it passes the earliest of the others (a child of the top) */
 		if (m->nheap > 1)
 			next = m->nheap > 2 && before(m, m->heap[2], m->heap[1]) ? m->heap[2] : m->heap[1];
+		run[0] = c->rec;
+		n = 0;
 		do {
-			ret = deliver(f, &c->rec, fn, ctx);
-			if (ret < 0)
-				return -1;	/* fn's error stands */
-			r = next_record(m, c);
-		} while (r > 0 && (next < 0 || before(m, top, next)));
-		if (r < 0)
-			return -1;
-		if (!r)
+			note(f, &run[n]);
+			r = next_record(m, c, &run[++n]);
+		} while (r > 0 && n < KMS_MM_RUN && (next < 0 || still_first(m, run[n].ts, top, next)));
+		ret = fn(f->tep, run, n, ctx);
+		if (ret < 0 || r < 0)
+			return -1;	/* fn's error stands, or the data's */
+		if (r)
+			c->rec = run[n];
+		else
 			m->heap[0] = m->heap[--m->nheap];
 		sift_down(m, 0);
 	}
 	return 0;
+}
+
+struct each_record {
+	kms_record_fn	fn;
+	void		*ctx;
+};
+
+/* A run handed on a record at a time, the gap before one first. */
+static int each_record(struct tep_handle *tep, struct tep_record *recs, int n, void *ctx)
+{
+	const struct each_record *e = ctx;
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		if (recs[i].missed_events) {
+			ret = e->fn(tep, NULL, recs[i].cpu, recs[i].missed_events, e->ctx);
+			if (ret < 0)
+				return -1;
+			if (ret)
+				continue;	/* (as libtracecmd's path: the record is skipped) */
+		}
+		if (e->fn(tep, &recs[i], recs[i].cpu, 0, e->ctx) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Merge the CPUs' records by timestamp into fn, a record at a time. */
+int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn fn, void *ctx)
+{
+	struct each_record e = { fn, ctx };
+
+	return kms_mmfile_iterate_runs(m, f, each_record, &e);
 }
 
 /* Write all of buf to fd. */

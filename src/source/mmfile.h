@@ -36,6 +36,8 @@ int kms_mmfile_cmdlines(struct kms_mmfile *m, struct tep_handle *tep);
 const char *kms_mmfile_comm(struct kms_mmfile *m, struct tep_handle *tep, int pid);
 /* Deliver every record in timestamp order, as kms_file_iterate() does. */
 int kms_mmfile_iterate(struct kms_mmfile *m, struct kms_file *f, kms_record_fn fn, void *ctx);
+/* The same in runs, as kms_file_iterate_runs() does. */
+int kms_mmfile_iterate_runs(struct kms_mmfile *m, struct kms_file *f, kms_records_fn fn, void *ctx);
 /* Unmap; NULL is fine. */
 void kms_mmfile_close(struct kms_mmfile *m);
 
