@@ -191,6 +191,12 @@ static inline struct pi_val *kms_proc_seen(struct kms_analysis *a, int pid)
 }
 int64_t kms_comm_of(struct kms_analysis *a, int32_t pid);
 
+/* The NUMA node of a CPU, as the analysis was told (node 0 when not); inline, a slab allocation asks. */
+static inline int kms_node_of_cpu(const struct kms_analysis *a, int cpu)
+{
+	return cpu >= 0 && cpu < a->nr_cpu_node ? a->cpu_node[cpu] : 0;
+}
+
 /* Whether pid is in the traced tree (or no scope is set); inline, it runs every event. */
 static inline bool kms_in_scope(struct kms_analysis *a, int pid)
 {
@@ -238,7 +244,6 @@ void kms_col_frag_after(struct kms_proj *p, const struct kms_group *g, struct km
 void kms_col_unit(struct kms_proj *p, const struct kms_group *g, struct kms_cell *c);
 
 /* views.c */
-int kms_node_of_cpu(const struct kms_analysis *a, int cpu);
 int kms_analysis_host_nodes(struct kms_analysis *a);
 int kms_slab_life_add(struct kms_analysis *a, uint32_t cache, uint64_t call_site, int64_t ns);
 int kms_emit_slab_lifetime(struct kms_proj *p);

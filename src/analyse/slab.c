@@ -215,9 +215,10 @@ int kms_slab_alloc(struct kms_analysis *a, const struct kms_ev *ev)
 	struct sl_val *v;
 	struct live_val *old;
 	int64_t id = 0, fi;
+	uint32_t live_h = KMS_HMAP_HASH(&ev->ptr);
 	int added;
 
-	KMS_HMAP_PREFETCH(&a->live, &ev->ptr);	/* its slot loads while the fact is found */
+	kms_hmap_prefetch(&a->live, live_h);	/* its slot loads while the fact is found */
 	if (ev->type == KMS_EV_KMALLOC || ev->type == KMS_EV_KMALLOC_NODE) {
 		id = ev->bytes_alloc || !ev->bytes_req ? kmalloc_class(a, ev->bytes_alloc) :
 			kmalloc_class_of_req(a, ev->bytes_req);
@@ -274,7 +275,7 @@ found:
 		return 0;
 	}
 	v->live++;
-	old = KMS_HMAP_GET(&a->live, &ev->ptr, &added);
+	old = KMS_HMAP_GET_H(&a->live, &ev->ptr, &added, live_h);
 	if (!old)
 		return -1;
 	/* its free was not seen */

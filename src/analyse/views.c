@@ -14,12 +14,6 @@
 #include "analyse/internal.h"
 #include "base/kms.h"
 
-/* The NUMA node of a CPU, as the analysis was told (node 0 when not). */
-int kms_node_of_cpu(const struct kms_analysis *a, int cpu)
-{
-	return cpu >= 0 && cpu < a->nr_cpu_node ? a->cpu_node[cpu] : 0;
-}
-
 /*
  * This machine's CPU to node map, from /sys/devices/system/node/nodeN/cpulist
  * (a recording is taken to come from a machine of the same topology).

@@ -171,11 +171,11 @@ KMS_HMAP_INLINE void *kms_hmap_find_n(struct kms_hmap *m, const void *key, size_
 	return m->last + m->val_off;
 }
 
-/* kms_hmap_get() for a key of n bytes; growing takes the call. */
-KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *added, size_t n)
+/* kms_hmap_get() for a key of n bytes whose hash is h (kms_hmap_hash()); growing takes the call. */
+KMS_HMAP_INLINE void *kms_hmap_get_nh(struct kms_hmap *m, const void *key, int *added, size_t n,
+				      uint32_t h)
 {
 	unsigned char *s;
-	uint32_t h;
 	size_t i;
 	int found;
 
@@ -188,7 +188,6 @@ KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *a
 	}
 	if ((m->len + 1) * 2 > m->cap)
 		return kms_hmap_get(m, key, added);
-	h = kms_hmap_hash(key, n);
 	i = kms_hmap_probe(m, key, n, h, &found);
 	s = m->slots + i * m->slot_size;
 	m->last = s;
@@ -203,14 +202,27 @@ KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *a
 	return s + m->val_off;
 }
 
-/* Start loading the slot where a key of n bytes is, or would go (a get or find soon after). */
-KMS_HMAP_INLINE void kms_hmap_prefetch_n(const struct kms_hmap *m, const void *key, size_t n)
+/* Start loading the slot of hash h (KMS_HMAP_HASH()), for a get or find soon after. */
+KMS_HMAP_INLINE void kms_hmap_prefetch(const struct kms_hmap *m, uint32_t h)
 {
-	__builtin_prefetch(m->slots + (kms_hmap_hash(key, n) & (m->cap - 1)) * m->slot_size);
+	__builtin_prefetch(m->slots + (h & (m->cap - 1)) * m->slot_size);
 }
 
-#define KMS_HMAP_PREFETCH(m, key)	kms_hmap_prefetch_n((m), (key), sizeof(*(key)))
+/* kms_hmap_get() for a key of n bytes; growing takes the call. */
+KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *added, size_t n)
+{
+	if (n <= 24 && n == m->key_size && m->last && kms_hmap_key_eq(m->last, key, n)) {
+		if (added)
+			*added = 0;
+		return m->last + m->val_off;	/* (before the hash is computed) */
+	}
+	return kms_hmap_get_nh(m, key, added, n, kms_hmap_hash(key, n));
+}
+
 #define KMS_HMAP_GET(m, key, added)	kms_hmap_get_n((m), (key), (added), sizeof(*(key)))
+/* KMS_HMAP_GET() with the key's hash known (h from KMS_HMAP_HASH()). */
+#define KMS_HMAP_GET_H(m, key, added, h) kms_hmap_get_nh((m), (key), (added), sizeof(*(key)), (h))
+#define KMS_HMAP_HASH(key)		kms_hmap_hash((key), sizeof(*(key)))
 #define KMS_HMAP_FIND(m, key)		kms_hmap_find_n((m), (key), sizeof(*(key)))
 
 #endif
