@@ -101,13 +101,13 @@ static inline int page_req_add(struct kms_analysis *a, const struct kms_ev *ev)
 			a->untracked++;
 			return 0;
 		}
-		held = KMS_HMAP_GET(&a->page_live, &pfn, &added);
+		held = KMS_HMAP_GET_H(&a->page_live, &pfn, &added, KMS_HMAP_HASH(&pfn));	/* (pfns seldom repeat) */
 		if (!held)
 			return -1;
 		*held = order;	/* a pfn allocated again without a seen free: the latest */
 		return 0;
 	}
-	held = KMS_HMAP_FIND(&a->page_live, &pfn);
+	held = KMS_HMAP_FIND_H(&a->page_live, &pfn, KMS_HMAP_HASH(&pfn));
 	if (held) {
 		order = *held;
 		kms_hmap_del_val(&a->page_live, held);

@@ -362,7 +362,7 @@ int kms_slab_free(struct kms_analysis *a, const struct kms_ev *ev)
 
 	if (!ev->ptr)
 		return 0;
-	lk = KMS_HMAP_FIND(&a->live, &ev->ptr);
+	lk = KMS_HMAP_FIND_H(&a->live, &ev->ptr, KMS_HMAP_HASH(&ev->ptr));	/* (pointers seldom repeat) */
 	if (lk) {
 		fi = free_live(a, ev, lk);
 	} else {

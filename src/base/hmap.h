@@ -152,26 +152,36 @@ KMS_HMAP_INLINE size_t kms_hmap_probe(const struct kms_hmap *m, const void *key,
 	}
 }
 
-/* kms_hmap_find() for a key of n bytes. */
-KMS_HMAP_INLINE void *kms_hmap_find_n(struct kms_hmap *m, const void *key, size_t n)
+/* kms_hmap_find() for a key of n bytes whose hash is h (kms_hmap_hash()), with no look at the last slot. */
+KMS_HMAP_INLINE void *kms_hmap_find_nh(struct kms_hmap *m, const void *key, size_t n, uint32_t h)
 {
 	size_t i;
 	int found;
 
 	if (n != m->key_size)
 		return kms_hmap_find(m, key);
-	if (n <= 24 && m->last && kms_hmap_key_eq(m->last, key, n))
-		return m->last + m->val_off;	/* runs of one key: no hash, no probe */
 	if (!m->slots)
 		return NULL;
-	i = kms_hmap_probe(m, key, n, kms_hmap_hash(key, n), &found);
+	i = kms_hmap_probe(m, key, n, h, &found);
 	if (!found)
 		return NULL;
 	m->last = m->slots + i * m->slot_size;
 	return m->last + m->val_off;
 }
 
-/* kms_hmap_get() for a key of n bytes whose hash is h (kms_hmap_hash()); growing takes the call. */
+/* kms_hmap_find() for a key of n bytes. */
+KMS_HMAP_INLINE void *kms_hmap_find_n(struct kms_hmap *m, const void *key, size_t n)
+{
+	if (n <= 24 && n == m->key_size && m->last && kms_hmap_key_eq(m->last, key, n))
+		return m->last + m->val_off;	/* runs of one key: no hash, no probe */
+	return kms_hmap_find_nh(m, key, n, kms_hmap_hash(key, n));
+}
+
+/*
+ * kms_hmap_get() for a key of n bytes whose hash is h (kms_hmap_hash()),
+ * with no look at the last slot (for keys that seldom repeat, such as
+ * pointers and pfns); growing takes the call.
+ */
 KMS_HMAP_INLINE void *kms_hmap_get_nh(struct kms_hmap *m, const void *key, int *added, size_t n,
 				      uint32_t h)
 {
@@ -181,11 +191,6 @@ KMS_HMAP_INLINE void *kms_hmap_get_nh(struct kms_hmap *m, const void *key, int *
 
 	if (n != m->key_size)
 		return kms_hmap_get(m, key, added);
-	if (n <= 24 && m->last && kms_hmap_key_eq(m->last, key, n)) {
-		if (added)
-			*added = 0;
-		return m->last + m->val_off;	/* runs of one key: no hash, no probe */
-	}
 	if ((m->len + 1) * 2 > m->cap)
 		return kms_hmap_get(m, key, added);
 	i = kms_hmap_probe(m, key, n, h, &found);
@@ -220,8 +225,9 @@ KMS_HMAP_INLINE void *kms_hmap_get_n(struct kms_hmap *m, const void *key, int *a
 }
 
 #define KMS_HMAP_GET(m, key, added)	kms_hmap_get_n((m), (key), (added), sizeof(*(key)))
-/* KMS_HMAP_GET() with the key's hash known (h from KMS_HMAP_HASH()). */
+/* KMS_HMAP_GET() and KMS_HMAP_FIND() with the key's hash known (h from KMS_HMAP_HASH()), no last slot. */
 #define KMS_HMAP_GET_H(m, key, added, h) kms_hmap_get_nh((m), (key), (added), sizeof(*(key)), (h))
+#define KMS_HMAP_FIND_H(m, key, h)	kms_hmap_find_nh((m), (key), sizeof(*(key)), (h))
 #define KMS_HMAP_HASH(key)		kms_hmap_hash((key), sizeof(*(key)))
 #define KMS_HMAP_FIND(m, key)		kms_hmap_find_n((m), (key), sizeof(*(key)))
 

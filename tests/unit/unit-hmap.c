@@ -111,7 +111,7 @@ static void run(size_t key_size, size_t val_size, unsigned int seed)
 	kms_hmap_free(&m);
 }
 
-/* The inlined get and find on a map of 8-byte keys, against the calls. */
+/* The inlined get and find on a map of 8-byte keys (with and without the hash given). */
 static void run_inline(void)
 {
 	struct kms_hmap m;
@@ -122,12 +122,14 @@ static void run_inline(void)
 	for (i = 0; i < 20000; i++) {
 		k = (uint64_t)(rand() % 1500) << 12;
 		if (i % 3) {
-			v = KMS_HMAP_GET(&m, &k, &added);
+			/* half the gets and finds with the hash given (no look at the last slot) */
+			v = i & 4 ? KMS_HMAP_GET_H(&m, &k, &added, KMS_HMAP_HASH(&k)) :
+				    KMS_HMAP_GET(&m, &k, &added);
 			CHECK(v && (added ? *v == 0 : *v == k + 1), "inline get of %llx",
 			      (unsigned long long)k);
 			if (v)
 				*v = k + 1;
-		} else if ((v = KMS_HMAP_FIND(&m, &k))) {
+		} else if ((v = i & 8 ? KMS_HMAP_FIND_H(&m, &k, KMS_HMAP_HASH(&k)) : KMS_HMAP_FIND(&m, &k))) {
 			CHECK(*v == k + 1, "inline find of %llx", (unsigned long long)k);
 			kms_hmap_del_val(&m, v);
 			CHECK(!KMS_HMAP_FIND(&m, &k), "%llx found after its deletion",
