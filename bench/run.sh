@@ -15,5 +15,5 @@ S=$(cd "$(dirname "$0")/.." && pwd)
 	echo
 	echo "### Throughput (one core)"
 	echo
-	bash $S/bench/throughput.sh $B ${TITER:-2000} ${RUNS:-3}
+	bash $S/bench/throughput.sh $B ${TITER:-2000} ${RUNS:-5}
 } | tee $B/bench/results.md
