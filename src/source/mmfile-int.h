@@ -18,7 +18,14 @@
 /* Records handed on at a time: one CPU's while they stay earliest. */
 #define KMS_MM_RUN	64
 /* Memory released behind a cursor once it has walked this much. */
-#define KMS_MM_RELEASE	(4ULL << 20)
+#define KMS_MM_RELEASE	(1ULL << 20)
+/*
+ * The part of that kept mapped right behind the cursor: a fault maps the
+ * pages around the faulting one too (fault_around_bytes, 64 KiB by
+ * default, aligned), and a page released inside that window came back
+ * mapped and stayed so, 4-64 KiB left behind every release.
+ */
+#define KMS_MM_MARGIN	(256ULL << 10)
 
 struct mm_cpu {
 	const unsigned char	*base;		/* the CPU's data in the map */

@@ -188,8 +188,9 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 			if ((first & 0x1f) <= 28)
 				c->missed = sb.missed_stored ? (long long)sb.missed_count : -1;
 		}
-		if (c->next - c->released >= KMS_MM_RELEASE) {
-			uintptr_t from = (uintptr_t)(c->base + c->released), to = (uintptr_t)page;
+		if (c->next - c->released >= KMS_MM_RELEASE + KMS_MM_MARGIN) {
+			uintptr_t from = (uintptr_t)(c->base + c->released),
+				  to = (uintptr_t)page - KMS_MM_MARGIN;
 
 			from = (from + m->sys_page - 1) & ~(uintptr_t)(m->sys_page - 1);
 			to &= ~(uintptr_t)(m->sys_page - 1);
