@@ -229,7 +229,6 @@ void kms_analysis_sample_procs(struct kms_analysis *a)
 	}
 }
 
-
 /* An event of a process past the bound (max_procs), counted as pid -2 ("other"). */
 static __attribute__((noinline)) int add_folded(struct kms_analysis *a, const struct kms_ev *ev)
 {

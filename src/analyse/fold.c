@@ -108,9 +108,9 @@ static void add_sl_val(struct sl_val *into, const struct sl_val *from)
 /*
  * The slab facts: a folded process's facts add into "other"'s of the same
  * cache and call site. First what can fail: each old index's new one
- * (never larger; first sights in order) and the new slab map, then the
- * shortcuts that follow them; then the facts are compacted in place and
- * the live objects follow.
+ * (never larger; first sights in order) and the new slab map; then the
+ * facts are compacted in place, the live objects follow, and the table of
+ * facts last found (facts_seen) is emptied.
  */
 static int fold_facts(struct kms_analysis *a)
 {

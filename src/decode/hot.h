@@ -22,8 +22,7 @@ struct num_op {
 	uint16_t	dst;
 };
 
-/* A copy's kind: the field's size and signedness, and its size in struct kms_ev (4 or 8). */
-/* What decode_extra() does for a type, decided once by compile_desc(). */
+/* What kms_decode_extra() does for a type, decided once by compile_desc(). */
 enum {
 	EXTRA_NAME	= 1 << 0,	/* read the name string */
 	EXTRA_BUF	= 1 << 1,	/* read the buf string */
@@ -32,6 +31,7 @@ enum {
 	EXTRA_FAULT	= 1 << 4,	/* a fault probe: its flags give the type */
 };
 
+/* A copy's kind: the field's size and signedness, and its size in struct kms_ev (4 or 8). */
 #define OP_KIND(size, sgn, dst8) (((size) == 1 ? 0 : (size) == 2 ? 1 : (size) == 4 ? 2 : \
 				  (size) == 8 ? 3 : 4) << 2 | (sgn) << 1 | (dst8))
 
@@ -47,10 +47,10 @@ struct ev_desc {
 	int				nr8, nr4;	/* ops[] starts with this many 8-byte, then 4-byte copies */
 	const struct num_op		*end8, *end4, *end;	/* where each kind of copy ends in ops[] */
 	unsigned int			ops_end;	/* records this long hold every field */
-	unsigned int			extra;		/* decode_extra()'s work for this type: EXTRA_* */
+	unsigned int			extra;		/* kms_decode_extra()'s work for this type: EXTRA_* */
 	/*
 	 * The name, when it is a __data_loc or __rel_loc string (the usual
-	 * case), read in kms_decode_ref() itself; extra then lacks EXTRA_NAME.
+	 * case), read in kms_decode_hot() itself; extra then lacks EXTRA_NAME.
 	 */
 	bool				name_loc;
 	bool				name_rel;

@@ -151,8 +151,8 @@ static void __attribute__((noreturn)) trial_child(const char *path, unsigned lon
 	if (kms_file_open_unguarded(&f, path))
 		_exit(TRIAL_REFUSED);
 	/*
-	 * Data read in place (mmfile.c) is our own bounded walk over pages the
-	 * structural check has already walked: only libtracecmd's is tried.
+	 * Data read in place (mmfile.c) is our own bounded walk, which tests
+	 * each page as the structural check would have: only libtracecmd's is tried.
 	 */
 	if (f.mm)
 		_exit(TRIAL_OK);
@@ -212,13 +212,19 @@ static int trial_run(const char *path)
 			 path, WEXITSTATUS(status));
 }
 
+/* Whether the in-place path (mmfile.c) is on; with KMS_FILE_NO_MMAP set, libtracecmd reads all (tests compare the two). */
+static bool in_place_wanted(void)
+{
+	return !getenv("KMS_FILE_NO_MMAP");
+}
+
 /* Whether kms_file_open_unguarded() reads path's data in place (mmfile.c); errors say no. */
 static bool reads_in_place(const char *path)
 {
 	struct kms_mmfile *mm = NULL;
 	bool yes;
 
-	if (getenv("KMS_FILE_NO_MMAP"))
+	if (!in_place_wanted())
 		return false;
 	yes = kms_mmfile_open(&mm, path) == 0 && mm;
 	kms_mmfile_close(mm);
@@ -250,9 +256,8 @@ int kms_file_open_unguarded(struct kms_file *f, const char *path)
 	memset(f, 0, sizeof(*f));
 	f->path = path;
 	quiet_libraries();
-	/* uncompressed v6 data, one buffer: read in place (mmfile.c);
-	 * with KMS_FILE_NO_MMAP set, by libtracecmd (tests compare the two) */
-	if (!getenv("KMS_FILE_NO_MMAP") && kms_mmfile_open(&f->mm, path) < 0)
+	/* uncompressed v6 data, one buffer: read in place (mmfile.c) */
+	if (in_place_wanted() && kms_mmfile_open(&f->mm, path) < 0)
 		return -1;
 	saved = stderr_mute();
 	f->handle = f->mm ? kms_mmfile_tracecmd(f->mm) : tracecmd_open(path, 0);

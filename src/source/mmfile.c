@@ -14,7 +14,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-
 #include "base/kms.h"
 #include "source/mmfile.h"
 #include "source/mmfile-int.h"
@@ -151,15 +150,52 @@ static int walk_headers(struct kms_mmfile *m, struct mm_rd *r)
 	return 1;
 }
 
+/* Page problem at data offset p of CPU cpu, in the structural check's words; -1. */
+static int page_error(const struct kms_mmfile *m, int cpu, uint64_t p, const char *what)
+{
+	return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: page at %llu of CPU %d: %s",
+			 m->path, (unsigned long long)(m->cpus[cpu].base + p - m->map), cpu, what);
+}
+
 /*
- * What is wrong with the CPU's page, as the structural check (tracedat/
- * check.c) says it of the pages it walks itself: the check leaves these
- * to this walk (KMS_CHECK_PAGES_LATER), so that the data is read once.
+ * The walk met a corrupt page (c's). The structural check (tracedat/
+ * check.c) leaves the pages of data read in place to this walk
+ * (KMS_CHECK_PAGES_LATER), so that the data is read once; the verdict is
+ * still the check's: its tests over the pages in its order (CPU 0's,
+ * then CPU 1's...), the first that fails named in its words.
  */
 static int page_corrupt(const struct kms_mmfile *m, const struct mm_cpu *c, const char *what)
 {
-	return kms_error(KMS_ERR_CORRUPT, "%s: corrupt trace.dat: page at %llu of CPU %d: %s",
-			 m->path, (unsigned long long)(c->page - m->map), c->rec.cpu, what);
+	char buf[200];
+	uint64_t p;
+	int i;
+
+	for (i = 0; i < m->ncpus; i++)
+		for (p = 0; p + m->page_size <= m->cpus[i].size; p += m->page_size) {
+			const unsigned char *pg = m->cpus[i].base + p;
+			struct kms_subbuf sb;
+			const char *bad;
+
+			if (kms_subbuf_parse(pg, m->page_size, m->long_size, &sb, NULL))
+				return page_error(m, i, p, kms_strerror());
+			bad = kms_subbuf_end_error(pg, m->long_size, sb.commit, sb.end, sb.null_pad);
+			if (bad) {
+				snprintf(buf, sizeof(buf), "%s (at %u of a commit of %u)", bad, sb.end,
+					 sb.commit);
+				return page_error(m, i, p, buf);
+			}
+		}
+	return page_error(m, c->rec.cpu, c->page - c->base, what);	/* (the tests agree: not reached) */
+}
+
+/* The end of the CPU's page: where its walk stopped must be where kbuffer's would. */
+static int page_done(const struct kms_mmfile *m, const struct mm_cpu *c)
+{
+	const struct kms_subbuf_iter *it = &c->it;
+
+	if (!kms_subbuf_end_error(c->page, m->long_size, it->len, it->off, it->off + 4 <= it->len))
+		return 0;
+	return page_corrupt(m, c, "bytes after its last record");
 }
 
 /* Load the CPU's next page with a record; 0 when its data ends. */
@@ -188,34 +224,22 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 			if ((first & 0x1f) <= 28)
 				c->missed = sb.missed_stored ? (long long)sb.missed_count : -1;
 		}
-		if (c->next - c->released >= KMS_MM_RELEASE + KMS_MM_MARGIN) {
+		/* from the page's own offset: to never falls before the CPU's data, released only grows */
+		if (c->next - psize >= c->released + KMS_MM_RELEASE + KMS_MM_MARGIN) {
 			uintptr_t from = (uintptr_t)(c->base + c->released),
 				  to = (uintptr_t)page - KMS_MM_MARGIN;
 
 			from = (from + m->sys_page - 1) & ~(uintptr_t)(m->sys_page - 1);
 			to &= ~(uintptr_t)(m->sys_page - 1);
-			if (to > from)
+			if (to > from) {
 				madvise((void *)from, to - from, MADV_DONTNEED);
-			c->released = (const unsigned char *)to - c->base;
+				c->released = (const unsigned char *)to - c->base;
+			}
 		}
 		if (sb.commit)
 			return 1;
 	}
 	return 0;
-}
-
-/* The end of the CPU's page: where its walk stopped must be where kbuffer's would. */
-static int page_done(const struct kms_mmfile *m, const struct mm_cpu *c)
-{
-	const struct kms_subbuf_iter *it = &c->it;
-	const char *bad;
-	char what[160];
-
-	bad = kms_subbuf_end_error(c->page, m->long_size, it->len, it->off, it->off + 4 <= it->len);
-	if (!bad)
-		return 0;
-	snprintf(what, sizeof(what), "%s (at %u of a commit of %u)", bad, it->off, it->len);
-	return page_corrupt(m, c, what);
 }
 
 /* Advance the CPU to its next record, into out: 1, 0 at its end, -1 if corrupt. */
@@ -434,7 +458,7 @@ static int each_record(struct tep_handle *tep, struct tep_record *recs, int n, v
 			if (ret < 0)
 				return -1;
 			if (ret)
-				continue;	/* (as libtracecmd's path: the record is skipped) */
+				continue;	/* (as this path did before runs: the record is skipped) */
 		}
 		if (e->fn(tep, &recs[i], recs[i].cpu, 0, e->ctx) < 0)
 			return -1;

@@ -7,7 +7,9 @@
  * present and inside the file, every option known and of a sane size, CPU
  * counts and ids small, the texts the libraries parse well formed, and
  * every data page's commit inside the page with records that walk to its
- * end. A damaged file is refused here with a message naming the field.
+ * end (for the pages source/mmfile.c reads in place, that walk tests them
+ * instead, as it reads them: KMS_CHECK_PAGES_LATER). A damaged file is
+ * refused here with a message naming the field.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -5,15 +5,18 @@
  * read, and none counts), in front of the names map, and an allocation's
  * fact is remembered by call site, process and name in a small table.
  * A made-up stream whose rows follow by construction: names of every
- * length from 1 to 40 (past the 28 bytes the words hold), each in a
- * buffer of exactly its length (AddressSanitizer, in make check's ASan
- * run, sees any read past it) followed in a second copy by other bytes;
- * names that differ only in their last byte; one call site allocating
- * from several caches and processes in turn; and many call sites, more
- * than the table holds. Each cache's allocation count is known.
+ * length from 1 to 40 (past the 28 bytes the words hold), each ending
+ * where a page of no access begins (a read past it is a SIGSEGV; .ci/run's
+ * AddressSanitizer build sees it too) and, in a second copy, followed by
+ * other bytes; names that differ only in one byte of their last word, of
+ * their third, or of a 1-3 byte name; one call site allocating from
+ * several caches and processes in turn; and many call sites, more than
+ * the table holds. Each cache's allocation count is known.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #include "analyse/analyse.h"
 #include "analyse/table.h"
@@ -77,14 +80,20 @@ static long long allocs(const char *cache, int pid)
 
 int main(void)
 {
-	char *exact[NAMES + 1], *padded[NAMES + 1], want[64], other[16];
+	char *exact[NAMES + 1], *padded[NAMES + 1], want[64], other[16], *guard;
 	int len, i, round;
+	long page;
 
 	an = kms_analysis_new(NULL, NULL);
 	CHECK(an, "kms_analysis_new: %s", kms_strerror());
 	if (!an)
 		return unit_done("unit-slabkeys");
 	/* name i: i bytes 'a' + (k % 26), then a differing last byte; copies with other bytes after */
+	page = sysconf(_SC_PAGESIZE);
+	guard = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(guard != MAP_FAILED && !mprotect(guard + page, page, PROT_NONE), "guard page");
+	if (guard == MAP_FAILED)
+		return unit_done("unit-slabkeys");
 	for (len = 1; len <= NAMES; len++) {
 		exact[len] = malloc(len);
 		padded[len] = malloc(len + 16);
@@ -94,11 +103,18 @@ int main(void)
 		memcpy(padded[len], exact[len], len);
 		memset(padded[len] + len, len & 1 ? 'x' : 0x80 | len, 16);
 	}
-	/* each length len: len allocations from its own call site, half of them through the padded copy */
+	/* each length len: len allocations from its own call site, half through the padded copy, one at the guard */
 	for (round = 0; round < NAMES; round++)
 		for (len = 1; len <= NAMES; len++)
-			if (round < len)
-				cache_alloc(100, SITE + 16 * len, round & 1 ? padded[len] : exact[len], len);
+			if (round < len) {
+				const char *name = round & 1 ? padded[len] : exact[len];
+
+				if (round == len - 1) {	/* its last byte right before the page of no access */
+					memcpy(guard + page - len, exact[len], len);
+					name = guard + page - len;
+				}
+				cache_alloc(100, SITE + 16 * len, name, len);
+			}
 	/* one call site, the names of lengths 8 and 9 and two processes in turn: 4 rows of 25 */
 	for (round = 0; round < 100; round++)
 		cache_alloc(round & 2 ? 200 : 300, SITE, round & 1 ? exact[8] : exact[9],
@@ -107,6 +123,19 @@ int main(void)
 	for (round = 0; round < 30; round++) {
 		snprintf(other, sizeof(other), "kmem%02d", round % 3);
 		cache_alloc(400, SITE + 8, other, 6);
+	}
+	/* 20-byte names one byte apart at their 20th byte (the third word), at one call site */
+	for (round = 0; round < 20; round++) {
+		memcpy(want, exact[20], 19);
+		want[19] = 'A' + round % 2;
+		cache_alloc(700, SITE + 32, want, 20);
+	}
+	/* 1 to 3-byte names one byte apart, at one call site */
+	for (round = 0; round < 60; round++) {
+		want[0] = 'p';
+		want[1] = 'q';
+		want[2] = '0' + round % 2;
+		cache_alloc(800, SITE + 40, want + 3 - (1 + round % 3), 1 + round % 3);
 	}
 	/* 26-byte names one byte apart at their 26th byte, in the last word, at one call site */
 	for (round = 0; round < 40; round++) {
@@ -137,6 +166,20 @@ int main(void)
 		snprintf(other, sizeof(other), "kmem%02d", i);
 		CHECK(allocs(other, 400) == 10, "%s: %lld, want 10", other, allocs(other, 400));
 	}
+	for (i = 0; i < 2; i++) {
+		memcpy(want, exact[20], 19);
+		want[19] = 'A' + i;
+		want[20] = '\0';
+		CHECK(allocs(want, 700) == 10, "%s: %lld, want 10", want, allocs(want, 700));
+	}
+	/* the short names: want + 3 - n of "pq0" / "pq1": "0" "1", "q0" "q1", "pq0" "pq1" */
+	{
+		static const char *const shorts[] = { "0", "1", "q0", "q1", "pq0", "pq1" };
+
+		for (i = 0; i < 6; i++)
+			CHECK(allocs(shorts[i], 800) == 10, "%s: %lld, want 10", shorts[i],
+			      allocs(shorts[i], 800));
+	}
 	for (i = 0; i < 4; i++) {
 		memcpy(want, exact[26], 25);
 		want[25] = '0' + i;
@@ -147,11 +190,12 @@ int main(void)
 	want[12] = '\0';
 	CHECK(allocs(want, 500) == 5000, "%s by 5000 call sites: %lld, want 5000", want,
 	      allocs(want, 500));
-	CHECK(kms_analysis_events(an) == 820 + 100 + 30 + 40 + 5000, "%llu events", kms_analysis_events(an));
+	CHECK(kms_analysis_events(an) == 820 + 100 + 30 + 20 + 60 + 40 + 5000, "%llu events", kms_analysis_events(an));
 	for (len = 1; len <= NAMES; len++) {
 		free(exact[len]);
 		free(padded[len]);
 	}
+	munmap(guard, 2 * page);
 	kms_analysis_free(an);
 	return unit_done("unit-slabkeys");
 }
