@@ -311,16 +311,7 @@ int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev)
 	return add_event(a, ev);
 }
 
-/* Decode and add in one step (decoding inline, decode/hot.h). */
-int kms_analysis_add_record(struct kms_analysis *a, struct kms_decoder *d,
-			    const struct tep_record *rec)
-{
-	const struct kms_ev *ev = kms_decode_hot(d, rec);
-
-	return ev ? add_event(a, ev) : 0;
-}
-
-/* The same for a run of records: the file loop's call a run. */
+/* Decode and add a run of records (decoding inline, decode/hot.h): the file loop's call a run. */
 int kms_analysis_add_records(struct kms_analysis *a, struct kms_decoder *d,
 			     const struct tep_record *recs, int n)
 {

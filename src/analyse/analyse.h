@@ -40,10 +40,7 @@ struct kms_analysis *kms_analysis_new(struct tep_handle *tep, const struct kms_p
 void kms_analysis_free(struct kms_analysis *a);
 /* Feed one decoded event. Returns -1 only when out of memory. */
 int kms_analysis_add(struct kms_analysis *a, const struct kms_ev *ev);
-/* Decode rec with d and feed the event, if it is of a known type; -1 only when out of memory. */
-int kms_analysis_add_record(struct kms_analysis *a, struct kms_decoder *d,
-			    const struct tep_record *rec);
-/* The same for n records in a row; -1 only when out of memory. */
+/* Decode n records in a row with d and feed the events of known types; -1 only when out of memory. */
 int kms_analysis_add_records(struct kms_analysis *a, struct kms_decoder *d,
 			     const struct tep_record *recs, int n);
 /* Build one table as asked. Returns -1 when out of memory. */

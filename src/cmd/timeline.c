@@ -149,7 +149,7 @@ static int tl_record(struct tep_handle *tep, struct tep_record *rec, int cpu, lo
 			plot_halve(&tl->plot);
 		}
 	}
-	return kms_analysis_add_record(tl->fa.an, tl->fa.dec, rec) < 0 ? -1 : 0;
+	return kms_analysis_add_records(tl->fa.an, tl->fa.dec, rec, 1) < 0 ? -1 : 0;
 }
 
 int report_timeline(const char *path, const struct tl_opts *o)

@@ -351,16 +351,10 @@ void kms_decode_cold(struct ev_desc *desc, const struct tep_record *rec, struct 
 	kms_decode_copy(desc->ops, desc->end, rec->data, rec->size, is_short, ev);
 }
 
-/* Decode one record through the id table, into its type's event in d. */
-const struct kms_ev *kms_decode_ref(struct kms_decoder *d, const struct tep_record *rec)
-{
-	return kms_decode_hot(d, rec);
-}
-
 /* Decode one record through the id table into ev. */
 int kms_decode(struct kms_decoder *d, const struct tep_record *rec, struct kms_ev *ev)
 {
-	const struct kms_ev *e = kms_decode_ref(d, rec);
+	const struct kms_ev *e = kms_decode_hot(d, rec);
 
 	if (!e)
 		return 0;

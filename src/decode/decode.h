@@ -64,11 +64,6 @@ struct kms_decoder *kms_decoder_new(struct tep_handle *tep);
 void kms_decoder_free(struct kms_decoder *d);
 /* Decode a record into ev; returns 1 for a kmem/exceptions event, 0 for others. */
 int kms_decode(struct kms_decoder *d, const struct tep_record *rec, struct kms_ev *ev);
-/*
- * Decode a record without a copy: the event, kept in d and valid until d
- * decodes the next record, or NULL for a record of no known type.
- */
-const struct kms_ev *kms_decode_ref(struct kms_decoder *d, const struct tep_record *rec);
 struct kms_kprobe_def;
 /*
  * Decode the n kprobes of defs too (a recipe's r->kprobes, r->nr_kprobes):

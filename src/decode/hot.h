@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the decoder, for the loops that decode every record: the
- * resolved types and kms_decode_ref() inline (as base/hmap.h inlines the
+ * resolved types and the decoding of a record inline (as base/hmap.h inlines the
  * map's probes), the rarer work out of line in decode.c. Only decode.c and
  * the analysis's record loop (analyse/analyse.c) include it.
  */
@@ -144,7 +144,11 @@ static inline __attribute__((always_inline)) void kms_decode_name_loc(const stru
 	ev->name_len = strnlen(ev->name, n);
 }
 
-/* kms_decode_ref(), inline for the loops that decode every record (analyse.c). */
+/*
+ * Decode a record without a copy: the event, kept in d and valid until d
+ * decodes the next record, or NULL for a record of no known type; inline
+ * for the loops that decode every record (analyse.c, and kms_decode()).
+ */
 static inline __attribute__((always_inline)) const struct kms_ev *
 kms_decode_hot(struct kms_decoder *d, const struct tep_record *rec)
 {
