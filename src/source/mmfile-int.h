@@ -63,6 +63,7 @@ struct kms_mmfile {
 	uint32_t		nr_comms;
 	size_t			table_pos;	/* the flyrecord CPU table */
 	struct tep_record	run[KMS_MM_RUN + 1];	/* the records of a run, and the one after */
+	long long		missed_sum;	/* the lost events of the records read so far (kms_mmfile_iterate_runs) */
 };
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <endian.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -242,6 +243,34 @@ static int load_page(struct kms_mmfile *m, struct mm_cpu *c)
 	return 0;
 }
 
+/*
+ * The CPU's first record from its next pages on (its page ran out): 1, 0
+ * at the end of its data, -1 if corrupt. The lost events the page tells
+ * are the record's, and counted in m->missed_sum.
+ */
+static __attribute__((noinline)) int next_page_record(struct kms_mmfile *m, struct mm_cpu *c,
+						      struct tep_record *out, int r,
+						      const void **payload, unsigned int *len,
+						      unsigned long long *ts)
+{
+	for (;;) {
+		if (r < 0)
+			return page_corrupt(m, c, "corrupt record in sub-buffer");
+		if (c->page && page_done(m, c))
+			return -1;
+		r = load_page(m, c);
+		if (r <= 0)
+			return r;
+		out->missed_events = c->missed;
+		r = kms_subbuf_next(&c->it, payload, len, ts);
+		if (r > 0)
+			break;
+	}
+	if (out->missed_events > 0)
+		m->missed_sum += out->missed_events;
+	return 1;
+}
+
 /* Advance the CPU to its next record, into out: 1, 0 at its end, -1 if corrupt. */
 static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *m, struct mm_cpu *c,
 							     struct tep_record *out)
@@ -252,25 +281,13 @@ static inline __attribute__((always_inline)) int next_record(struct kms_mmfile *
 	int r;
 
 	out->missed_events = 0;
-	for (;;) {
-		r = kms_subbuf_next(&c->it, &payload, &len, &ts);
-		if (r > 0)
-			break;
-		if (r < 0)
-			return page_corrupt(m, c, "corrupt record in sub-buffer");
-		if (c->page && page_done(m, c))
-			return -1;
-		r = load_page(m, c);
-		if (r <= 0)
-			return r;
-		out->missed_events = c->missed;
-	}
+	r = kms_subbuf_next(&c->it, &payload, &len, &ts);
+	if (__builtin_expect(r <= 0, 0) && (r = next_page_record(m, c, out, r, &payload, &len, &ts)) <= 0)
+		return r;
 	__builtin_prefetch((const char *)payload + 256);	/* the page's lines before the decoder needs them */
 	out->ts = ts;
 	out->data = (void *)payload;
 	out->size = len;
-	out->record_size = len;
-	out->offset = (const unsigned char *)payload - m->map;
 	out->cpu = c->rec.cpu;
 	return 1;
 }
@@ -369,22 +386,13 @@ int kms_mmfile_open(struct kms_mmfile **out, const char *path)
 	return 0;
 }
 
-/* A record's place in the file's counts, as file.c's libtracecmd path counts them. */
-static inline void note(struct kms_file *f, const struct tep_record *rec)
+/* A run's place in the file's counts (its lost events: m->missed_sum), as file.c's libtracecmd path counts them. */
+static inline void note_run(struct kms_file *f, const struct tep_record *run, int n)
 {
-	if (rec->missed_events > 0)
-		f->missed_flags += rec->missed_events;
-	if (!f->events++)
-		f->first_ts = rec->ts;
-	f->last_ts = rec->ts;
-}
-
-/* Whether the running CPU's next record (at ts) still comes before CPU b's. */
-static inline int still_first(const struct kms_mmfile *m, unsigned long long ts, int a, int b)
-{
-	unsigned long long tb = m->cpus[b].rec.ts;
-
-	return ts < tb || (ts == tb && a < b);
+	if (!f->events)
+		f->first_ts = run[0].ts;
+	f->events += n;
+	f->last_ts = run[n - 1].ts;
 }
 
 /*
@@ -401,6 +409,7 @@ int kms_mmfile_iterate_runs(struct kms_mmfile *m, struct kms_file *f, kms_record
 				 m->path, m->long_size);
 	f->cur_buffer = "";
 	m->nheap = 0;
+	m->missed_sum = 0;
 	for (i = 0; i < m->ncpus; i++) {
 		struct mm_cpu *c = &m->cpus[i];
 
@@ -416,28 +425,37 @@ int kms_mmfile_iterate_runs(struct kms_mmfile *m, struct kms_file *f, kms_record
 	for (i = m->nheap / 2 - 1; i >= 0; i--)
 		sift_down(m, i);
 	while (m->nheap) {
-		int top = m->heap[0], next = -1;
+		int top = m->heap[0], next;
 		struct mm_cpu *c = &m->cpus[top];
 		struct tep_record *run = m->run;
+		/* the top CPU runs while its records come before tb (on a tie, while tie) */
+		unsigned long long tb = ULLONG_MAX;
+		bool tie = true;
 
 		/* the top CPU runs until it passes the earliest of the others (a child of the top) */
-		if (m->nheap > 1)
+		if (m->nheap > 1) {
 			next = m->nheap > 2 && before(m, m->heap[2], m->heap[1]) ? m->heap[2] : m->heap[1];
+			tb = m->cpus[next].rec.ts;
+			tie = top < next;
+		}
 		run[0] = c->rec;
 		n = 0;
 		do {
-			note(f, &run[n]);
 			r = next_record(m, c, &run[++n]);
-		} while (r > 0 && n < KMS_MM_RUN && (next < 0 || still_first(m, run[n].ts, top, next)));
+		} while (r > 0 && n < KMS_MM_RUN && (run[n].ts < tb || (run[n].ts == tb && tie)));
+		note_run(f, run, n);
 		ret = fn(f->tep, run, n, ctx);
-		if (ret < 0 || r < 0)
+		if (ret < 0 || r < 0) {
+			f->missed_flags += m->missed_sum;
 			return -1;	/* fn's error stands, or the data's */
+		}
 		if (r)
 			c->rec = run[n];
 		else
 			m->heap[0] = m->heap[--m->nheap];
 		sift_down(m, 0);
 	}
+	f->missed_flags += m->missed_sum;
 	return 0;
 }
 
