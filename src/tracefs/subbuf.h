@@ -84,11 +84,22 @@ static inline int kms_subbuf_next(struct kms_subbuf_iter *it, const void **paylo
 
 		memcpy(&hdr, p, 4);
 		type_len = hdr & 0x1f;
-		if (type_len == 0 || type_len == 29 || type_len >= 30) {
-			if (left < 8)
+		if (__builtin_expect(type_len - 1 < 28, 1)) {	/* the usual: data of type_len words */
+			plen = type_len * 4;
+			size = 4 + plen;
+			if (size > left)
 				return -1;
-			memcpy(&arr, p + 4, 4);
+			it->ts += hdr >> 5;
+			it->off += size;
+			*payload = p + 4;
+			*len = plen;
+			*ts = it->ts;
+			return 1;
 		}
+		/* type_len 0 (data with its length in the next word), 29, 30 or 31 */
+		if (left < 8)
+			return -1;
+		memcpy(&arr, p + 4, 4);
 		switch (type_len) {
 		case 29:	/* padding; a zero delta pads the rest of the page */
 			if ((hdr >> 5) == 0)
@@ -107,22 +118,16 @@ static inline int kms_subbuf_next(struct kms_subbuf_iter *it, const void **paylo
 				 ((((unsigned long long)arr << 27) | (hdr >> 5)) & ((1ULL << 59) - 1));
 			size = 8;
 			break;
-		default:
-			if (type_len == 0) {
-				if (arr < 4 || arr - 4 > left - 8)
-					return -1;
-				plen = arr - 4;
-				size = 8 + ((plen + 3) & ~3U);
-				*payload = p + 8;
-			} else {
-				plen = type_len * 4;
-				size = 4 + plen;
-				*payload = p + 4;
-			}
+		default:	/* 0 */
+			if (arr < 4 || arr - 4 > left - 8)
+				return -1;
+			plen = arr - 4;
+			size = 8 + ((plen + 3) & ~3U);
 			if (size > left)
 				return -1;
 			it->ts += hdr >> 5;
 			it->off += size;
+			*payload = p + 8;
 			*len = plen;
 			*ts = it->ts;
 			return 1;
