@@ -98,14 +98,22 @@ KMS_HMAP_INLINE uint32_t kms_hmap_hash(const void *key, size_t n)
 	uint64_t w;
 	uint32_t x;
 
-	/* the common pid and pointer keys: one mix, no loop */
-	if (n == 8) {
-		memcpy(&w, key, 8);
-		return (uint32_t)kms_fmix64(w ^ 0x9e3779b97f4a7c15ULL) | 1;
-	}
-	if (n == 4) {
-		memcpy(&x, key, 4);
-		return (uint32_t)kms_fmix64(x ^ 0x9e3779b97f4a7c15ULL) | 1;
+	/*
+	 * The common pid and pointer keys: one multiply, its high half folded
+	 * into the low (a slot is the hash's low bits; pointers' low bits are
+	 * zeros, which the high half of the product mixes with all the rest).
+	 */
+	if (n == 8 || n == 4) {
+		uint64_t p;
+
+		if (n == 8) {
+			memcpy(&w, key, 8);
+		} else {
+			memcpy(&x, key, 4);
+			w = x;
+		}
+		p = (w ^ 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
+		return (uint32_t)(p ^ p >> 32) | 1;
 	}
 	return (uint32_t)kms_hash_inline(key, n) | 1;
 }
