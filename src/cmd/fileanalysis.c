@@ -57,7 +57,7 @@ int fa_prepare(struct file_analysis *fa, const struct kms_recipe *rc)
 int fa_open(struct file_analysis *fa, const char *path, const struct kms_recipe *rc)
 {
 	memset(fa, 0, sizeof(*fa));
-	if (kms_file_open(&fa->f, path) < 0)
+	if (kms_file_open(&fa->f, path, 0) < 0)
 		return -1;
 	if (kms_file_select(&fa->f, "") < 0)
 		goto fail;

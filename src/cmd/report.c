@@ -349,7 +349,7 @@ static int cmd_report(int argc, char **argv)
 			return ret;
 		}
 	}
-	if (kms_file_open(&r.fa.f, path) < 0) {
+	if (kms_file_open(&r.fa.f, path, r.events ? KMS_FILE_PRINT : 0) < 0) {
 		kms_recipe_free(rc);
 		return cmd_core_error();
 	}

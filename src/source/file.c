@@ -127,7 +127,8 @@ static int trial_record(struct tep_handle *tep, struct tep_record *rec, int cpu,
 }
 
 /* The child of the trial: open, walk every buffer alone and merged, exit. */
-static void __attribute__((noreturn)) trial_child(const char *path, unsigned long long size)
+static void __attribute__((noreturn)) trial_child(const char *path, unsigned long long size,
+						   unsigned int flags)
 {
 	struct trial t = { .max_records = size / 4 + 1024 };
 	struct kms_file f;
@@ -148,7 +149,7 @@ static void __attribute__((noreturn)) trial_child(const char *path, unsigned lon
 		setrlimit(RLIMIT_AS, &rl);
 	}
 #endif
-	if (kms_file_open_unguarded(&f, path))
+	if (kms_file_open_unguarded(&f, path, flags))
 		_exit(TRIAL_REFUSED);
 	/*
 	 * Data read in place (mmfile.c) is our own bounded walk, which tests
@@ -165,7 +166,7 @@ static void __attribute__((noreturn)) trial_child(const char *path, unsigned lon
 	 */
 	n = f.nbufs;
 	for (i = 0; i < n + (n > 1); i++) {
-		if (i && kms_file_open_unguarded(&f, path))
+		if (i && kms_file_open_unguarded(&f, path, flags))
 			_exit(TRIAL_REFUSED);
 		f.sel = i < n ? i : -1;
 		if (kms_file_iterate(&f, trial_record, &t))
@@ -175,8 +176,11 @@ static void __attribute__((noreturn)) trial_child(const char *path, unsigned lon
 	_exit(TRIAL_OK);
 }
 
-/* Read the file once in a bounded child; a crash or hang there is an error. */
-static int trial_run(const char *path)
+/*
+ * Read the file once in a bounded child, opened with the run's flags (the
+ * plugins it loads print the trial's lines); a crash or hang there is an error.
+ */
+static int trial_run(const char *path, unsigned int flags)
 {
 	struct stat st;
 	pid_t pid;
@@ -188,7 +192,7 @@ static int trial_run(const char *path)
 	if (pid < 0)
 		return kms_error(KMS_ERR_FAIL, "%s: cannot fork to check the file: %s", path, strerror(errno));
 	if (pid == 0)
-		trial_child(path, st.st_size);
+		trial_child(path, st.st_size, flags);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			kill(pid, SIGKILL);
@@ -236,20 +240,21 @@ static bool reads_in_place(const char *path)
  * but for data read in place, a corrupt page fails when its walk reaches
  * it, in the check's words (one pass over the data, not two).
  */
-int kms_file_open(struct kms_file *f, const char *path)
+int kms_file_open(struct kms_file *f, const char *path, unsigned int flags)
 {
 	memset(f, 0, sizeof(*f));
 	f->path = path;
 	quiet_libraries();
 	if (kms_tracedat_check(path, reads_in_place(path) ? KMS_CHECK_PAGES_LATER : 0) ||
-	    trial_run(path))
+	    trial_run(path, flags))
 		return -1;
-	return kms_file_open_unguarded(f, path);
+	return kms_file_open_unguarded(f, path, flags);
 }
 
 /* Open with libtracecmd and list the buffers, trusting the file. */
-int kms_file_open_unguarded(struct kms_file *f, const char *path)
+int kms_file_open_unguarded(struct kms_file *f, const char *path, unsigned int flags)
 {
+	int tc_flags = flags & KMS_FILE_PRINT ? 0 : TRACECMD_FL_LOAD_NO_PLUGINS;
 	const char *stats;
 	int i, n, saved;
 
@@ -260,7 +265,7 @@ int kms_file_open_unguarded(struct kms_file *f, const char *path)
 	if (in_place_wanted() && kms_mmfile_open(&f->mm, path) < 0)
 		return -1;
 	saved = stderr_mute();
-	f->handle = f->mm ? kms_mmfile_tracecmd(f->mm) : tracecmd_open(path, 0);
+	f->handle = f->mm ? kms_mmfile_tracecmd(f->mm, tc_flags) : tracecmd_open(path, tc_flags);
 	stderr_unmute(saved);
 	if (!f->handle) {
 		kms_mmfile_close(f->mm);

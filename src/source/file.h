@@ -46,15 +46,23 @@ struct kms_file {
 };
 
 /*
+ * kms_file_open()'s flags. KMS_FILE_PRINT: the caller prints event lines
+ * (tep_print_event: kms_evline), so libtraceevent's and trace-cmd's print
+ * plugins are loaded, as trace-cmd report loads them; without it they are
+ * not (a dozen shared objects opened for nothing: 7 ms of a run).
+ */
+#define KMS_FILE_PRINT	(1 << 0)
+
+/*
  * Open a trace.dat (v6 or v7) and load its formats, kallsyms and cmdlines
  * (in place, uncompressed v6 files leave kallsyms and cmdlines for later:
  * kms_file_symbols, kms_file_cmdlines, kms_file_proc_ops),
  * after the structural check and a bounded trial read in a child process:
  * a file that crashes or hangs the libraries fails with KMS_ERR_CORRUPT.
  */
-int kms_file_open(struct kms_file *f, const char *path);
+int kms_file_open(struct kms_file *f, const char *path, unsigned int flags);
 /* The same without the check and trial: for the trial itself and the fuzzers. */
-int kms_file_open_unguarded(struct kms_file *f, const char *path);
+int kms_file_open_unguarded(struct kms_file *f, const char *path, unsigned int flags);
 /* Load the file's kallsyms when they were left out at open (call sites, --events). */
 int kms_file_symbols(struct kms_file *f);
 /*

@@ -22,8 +22,11 @@ struct kms_mmfile;
  * the file needs libtracecmd. Returns 0, or -1.
  */
 int kms_mmfile_open(struct kms_mmfile **out, const char *path);
-/* Open the file's headers with libtracecmd, without kallsyms or data; NULL if it cannot. */
-struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m);
+/*
+ * Open the file's headers with libtracecmd (tracecmd_open_fd's flags),
+ * without kallsyms or data; NULL if it cannot.
+ */
+struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m, int tc_flags);
 /* Load the file's kallsyms into tep (once), for symbolised call sites. */
 int kms_mmfile_kallsyms(struct kms_mmfile *m, struct tep_handle *tep);
 /* Load the file's saved cmdlines into tep (once), for tep's comm lookups. */

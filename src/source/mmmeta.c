@@ -39,7 +39,7 @@ static int put(int fd, const void *buf, size_t len)
  * with no kallsyms (kms_mmfile_kallsyms() loads them when a table needs
  * symbols) and no data (this path reads it).
  */
-struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m)
+struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m, int tc_flags)
 {
 	struct tracecmd_input *h;
 	uint32_t zero = 0;
@@ -59,7 +59,7 @@ struct tracecmd_input *kms_mmfile_tracecmd(struct kms_mmfile *m)
 		return NULL;
 	}
 	free(cpus);
-	h = tracecmd_open_fd(fd, 0);
+	h = tracecmd_open_fd(fd, tc_flags);
 	if (!h)
 		close(fd);
 	return h;

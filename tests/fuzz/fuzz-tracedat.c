@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * met a wild read in kbuffer_next_event on a file report reads whole
 	 * under ASan (fuzz-tracedat-rewalk.bin).
 	 */
-	if (kms_file_open(&f, path)) {
+	if (kms_file_open(&f, path, KMS_FILE_PRINT)) {
 		close(fd);
 		return 0;
 	}
@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			kms_decoder_free(c.dec);
 			kms_file_close(&f);
 			c.dec = NULL;
-			is_open = !kms_file_open(&f, path);
+			is_open = !kms_file_open(&f, path, KMS_FILE_PRINT);
 			if (!is_open || !(c.dec = kms_decoder_new(f.tep)))
 				break;
 		}

@@ -147,7 +147,7 @@ static void check_fixture(const char *dir, bool lossy)
 
 	close(fd);
 	CHECK(write_fixture(dir, out, &records, &flagged) == 0, "write %s: %s", dir, kms_strerror());
-	CHECK(kms_file_open(&f, out) == 0, "libtracecmd cannot open our file: %s", kms_strerror());
+	CHECK(kms_file_open(&f, out, 0) == 0, "libtracecmd cannot open our file: %s", kms_strerror());
 	if (f.handle) {
 		CHECK(kms_file_cmdlines(&f) == 0, "saved cmdlines: %s", kms_strerror());
 		CHECK(f.ncpus == NCPUS, "cpus %d != %d", f.ncpus, NCPUS);
@@ -182,7 +182,7 @@ static int compare_comms(const char *path, bool tep_only)
 	struct kms_file f;
 	int pid, known = 0;
 
-	CHECK(kms_file_open(&f, path) == 0, "open %s: %s", path, kms_strerror());
+	CHECK(kms_file_open(&f, path, 0) == 0, "open %s: %s", path, kms_strerror());
 	if (!f.handle)
 		return unit_done("unit-tracedat --comms");
 	kms_file_proc_ops(&f, &ops);
