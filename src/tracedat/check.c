@@ -266,6 +266,34 @@ int check_systems(struct rd *r)
 	return 0;
 }
 
+/*
+ * n bytes of text with no NUL but at their end (kallsyms, saved cmdlines),
+ * a chunk at a time: megabytes of kallsyms are not copied whole into memory
+ * of their own (faulted in, then freed) for one scan.
+ */
+static int check_no_nul_chunked(struct rd *r, uint64_t n, const char *what)
+{
+	char chunk[1 << 16];
+	uint64_t done, len;
+	const char *z;
+
+	if (n > MAX_TEXT)
+		return check_corrupt(r, "%s at offset %llu claims %llu bytes (at most %llu)", what,
+				     (unsigned long long)r->pos, (unsigned long long)n, MAX_TEXT);
+	if (n > r->size || r->pos > r->size - n)
+		return rd_bytes(r, NULL, n, what);	/* truncated, in its words */
+	for (done = 0; done < n; done += len) {
+		len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
+		if (rd_bytes(r, chunk, len, what))
+			return -1;
+		z = memchr(chunk, '\0', len);
+		if (z && done + (z - chunk) != n - 1)
+			return check_corrupt(r, "%s holds a NUL byte at %llu of %llu", what,
+					     (unsigned long long)(done + (z - chunk)), (unsigned long long)n);
+	}
+	return 0;
+}
+
 /* A text block with a 4- or 8-byte size: kallsyms, printk formats, cmdlines. */
 int check_text_block(struct rd *r, int width, const char *what, int printk)
 {
@@ -283,10 +311,12 @@ int check_text_block(struct rd *r, int width, const char *what, int printk)
 	}
 	if (!n)
 		return 0;
+	if (!printk)
+		return check_no_nul_chunked(r, n, what);
 	buf = rd_blob(r, n, MAX_TEXT, what);
 	if (!buf)
 		return -1;
-	ret = printk ? check_printk(r, buf, n) : check_no_nul(r, buf, n, what);
+	ret = check_printk(r, buf, n);
 	free(buf);
 	return ret;
 }

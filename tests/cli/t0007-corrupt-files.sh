@@ -62,3 +62,24 @@ head -c 2000000 /dev/zero | tr '\0' '#' >big.recipe
 run_one 2 big.recipe -r ./big.recipe good.dat
 grep -q "too large" err || fail "big recipe: $(cat err)"
 ok "a FIFO, /dev/zero or a 2 MB recipe is refused"
+
+# A NUL inside kallsyms, which the check reads a chunk at a time: found at
+# the offset where this test put it, on either side of a chunk's edge and
+# far in; a NUL as its last byte is allowed. trace-cmd's v6 file: its
+# kallsyms (megabytes) follow their 4-byte size and begin with an address.
+V6=$FIXTURES/tracecmd-6.1/v6.dat
+read -r ks n < <(perl -0777 -ne '/(?<=[\s\S]{4})[0-9a-f]{16} [A-Za-z] \S/g or exit 1;
+	$p = pos($_) - length($&); print $p, " ", unpack("V", substr($_, $p - 4, 4)), "\n"' "$V6") ||
+	fail "no kallsyms found in $V6"
+[ "$n" -gt 300000 ] || fail "kallsyms of $V6 are $n bytes: too few to cross chunks"
+for at in 65535 65536 131071 $((n / 2 + 7)) $((n - 2)) $((n - 1)); do
+	perl -0777 -pe "substr(\$_, $ks + $at, 1) = \"\\0\"" "$V6" >nul.dat
+	if [ $at = $((n - 1)) ]; then
+		run_one 0 nul.dat nul.dat
+	else
+		run_one 8 nul.dat nul.dat
+		grep -qF "nul.dat: corrupt trace.dat: kallsyms holds a NUL byte at $at of $n" err ||
+			fail "NUL at $at of kallsyms' $n bytes: $(cat err)"
+	fi
+done
+ok "a NUL in kallsyms is found where it is, across the check's chunks ($n bytes)"
