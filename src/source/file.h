@@ -49,7 +49,7 @@ struct kms_file {
  * kms_file_open()'s flags. KMS_FILE_PRINT: the caller prints event lines
  * (tep_print_event: kms_evline), so libtraceevent's and trace-cmd's print
  * plugins are loaded, as trace-cmd report loads them; without it they are
- * not (a dozen shared objects opened for nothing: 7 ms of a run).
+ * not (a dozen shared objects opened for nothing: about 2 ms of a run).
  */
 #define KMS_FILE_PRINT	(1 << 0)
 

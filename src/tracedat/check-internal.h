@@ -88,7 +88,10 @@ int check_v7_buffer_data(struct rd *r, const unsigned char *buf, uint32_t size);
 int check_v7_buffer(struct rd *r, const unsigned char *buf, uint32_t size, uint64_t *sec);
 
 /* check-text.c: the texts that libtraceevent parses. */
+/* No NUL in n bytes of text but at their end; _piece: the len bytes at offset at of n. */
 int check_no_nul(struct rd *r, const char *buf, uint64_t n, const char *what);
+int check_no_nul_piece(struct rd *r, const char *buf, uint64_t len, uint64_t at, uint64_t n,
+		       const char *what);
 int check_format(struct rd *r, const char *buf, uint64_t n, const char *what);
 int check_header_page(struct rd *r, const char *buf, uint64_t n);
 int check_printk(struct rd *r, const char *buf, uint64_t n);

@@ -20,15 +20,24 @@
 #include "tracedat/check-internal.h"
 #include "tracefs/subbuf.h"
 
-/* A text block holds no NUL before its end (the libraries stop at one). */
+/*
+ * The len bytes at offset at of an n-byte text block hold no NUL but at the
+ * block's end (the libraries stop at one): the block whole, or a piece.
+ */
+int check_no_nul_piece(struct rd *r, const char *buf, uint64_t len, uint64_t at, uint64_t n,
+		       const char *what)
+{
+	const char *z = memchr(buf, '\0', len);
+
+	if (z && at + (uint64_t)(z - buf) != n - 1)
+		return check_corrupt(r, "%s holds a NUL byte at %llu of %llu", what,
+			       (unsigned long long)(at + (uint64_t)(z - buf)), (unsigned long long)n);
+	return 0;
+}
+
 int check_no_nul(struct rd *r, const char *buf, uint64_t n, const char *what)
 {
-	const char *z = memchr(buf, '\0', n);
-
-	if (z && z != buf + n - 1)
-		return check_corrupt(r, "%s holds a NUL byte at %llu of %llu", what,
-			       (unsigned long long)(z - buf), (unsigned long long)n);
-	return 0;
+	return check_no_nul_piece(r, buf, n, 0, n, what);
 }
 
 /* Printable ASCII, tabs and newlines only. */

@@ -275,7 +275,6 @@ static int check_no_nul_chunked(struct rd *r, uint64_t n, const char *what)
 {
 	char chunk[1 << 16];
 	uint64_t done, len;
-	const char *z;
 
 	if (n > MAX_TEXT)
 		return check_corrupt(r, "%s at offset %llu claims %llu bytes (at most %llu)", what,
@@ -284,12 +283,8 @@ static int check_no_nul_chunked(struct rd *r, uint64_t n, const char *what)
 		return rd_bytes(r, NULL, n, what);	/* truncated, in its words */
 	for (done = 0; done < n; done += len) {
 		len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
-		if (rd_bytes(r, chunk, len, what))
+		if (rd_bytes(r, chunk, len, what) || check_no_nul_piece(r, chunk, len, done, n, what))
 			return -1;
-		z = memchr(chunk, '\0', len);
-		if (z && done + (z - chunk) != n - 1)
-			return check_corrupt(r, "%s holds a NUL byte at %llu of %llu", what,
-					     (unsigned long long)(done + (z - chunk)), (unsigned long long)n);
 	}
 	return 0;
 }
