@@ -93,20 +93,25 @@ int rd_str(struct rd *r, char *buf, size_t len, const char *what)
 	return 0;
 }
 
+/* Whether a block of n bytes (at most max) is in the file from here: 0, or -1 in its words. */
+static int rd_fits(struct rd *r, uint64_t n, uint64_t max, const char *what)
+{
+	if (n > max)
+		return check_corrupt(r, "%s at offset %llu claims %llu bytes (at most %llu)", what,
+				     (unsigned long long)r->pos, (unsigned long long)n,
+				     (unsigned long long)max);
+	if (n > r->size || r->pos > r->size - n)
+		return rd_bytes(r, NULL, n, what);	/* truncated */
+	return 0;
+}
+
 /* Read n bytes (at most max) into a new NUL-terminated buffer. */
 char *rd_blob(struct rd *r, uint64_t n, uint64_t max, const char *what)
 {
 	char *buf;
 
-	if (n > max) {
-		check_corrupt(r, "%s at offset %llu claims %llu bytes (at most %llu)", what,
-			(unsigned long long)r->pos, (unsigned long long)n, (unsigned long long)max);
+	if (rd_fits(r, n, max, what))
 		return NULL;
-	}
-	if (n > r->size || r->pos > r->size - n) {
-		rd_bytes(r, NULL, n, what);
-		return NULL;
-	}
 	buf = malloc(n + 1);
 	if (!buf) {
 		kms_error(KMS_ERR_NOMEM, "%s: out of memory reading %s", r->path, what);
@@ -276,11 +281,8 @@ static int check_no_nul_chunked(struct rd *r, uint64_t n, const char *what)
 	char chunk[1 << 16];
 	uint64_t done, len;
 
-	if (n > MAX_TEXT)
-		return check_corrupt(r, "%s at offset %llu claims %llu bytes (at most %llu)", what,
-				     (unsigned long long)r->pos, (unsigned long long)n, MAX_TEXT);
-	if (n > r->size || r->pos > r->size - n)
-		return rd_bytes(r, NULL, n, what);	/* truncated, in its words */
+	if (rd_fits(r, n, MAX_TEXT, what))
+		return -1;
 	for (done = 0; done < n; done += len) {
 		len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
 		if (rd_bytes(r, chunk, len, what) || check_no_nul_piece(r, chunk, len, done, n, what))
